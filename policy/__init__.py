@@ -1,0 +1,10 @@
+"""rootless-check: Pod Security Standards for Kubernetes manifests, as a library and a CLI.
+
+``scan(paths, Options()) -> Report`` is the library API; the ``rootless-check`` command is a
+thin shell over it.
+"""
+
+from policy.errors import InputError
+from policy.scan import Finding, Options, Report, scan, scan_text
+
+__all__ = ["Finding", "InputError", "Options", "Report", "scan", "scan_text"]

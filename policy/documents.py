@@ -1,0 +1,288 @@
+"""YAML streams to documents: split, parse with line numbers, within safe limits.
+
+A stream is cut at its document markers (``---``/``...`` at column 0, which YAML forbids
+inside any content), so each document is parsed on its own and a broken document never
+hides the others. Each document is built from libyaml's events (``yaml.CSafeLoader`` when
+PyYAML has libyaml, the pure-Python parser otherwise) into :class:`LineDict` and
+:class:`LineList` values: plain ``dict``/``list`` subclasses that remember the line of
+every key and item, so a finding can point at the exact line of a field.
+
+Untrusted input is bounded: nesting depth, the number of nodes, alias expansion ("billion
+laughs") and document size all have limits; going over one is an :class:`InputError`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from policy.errors import InputError
+
+Loader: Any = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+"""The fastest safe loader available: libyaml's when PyYAML was built with it."""
+
+MAX_DEPTH = 256
+MAX_NODES = 2_000_000
+MAX_ALIAS_EXPANSION = 1_000_000
+MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
+
+
+class LineDict(dict[Any, Any]):
+    """A mapping that knows its own line and the line of each key (1-based)."""
+
+    __slots__ = ("key_lines", "line")
+
+    def __init__(self, line: int) -> None:
+        super().__init__()
+        self.line = line
+        self.key_lines: dict[Any, int] = {}
+
+
+class LineList(list[Any]):
+    """A sequence that knows its own line and the line of each item (1-based)."""
+
+    __slots__ = ("item_lines", "line")
+
+    def __init__(self, line: int) -> None:
+        super().__init__()
+        self.line = line
+        self.item_lines: list[int] = []
+
+
+@dataclass(frozen=True)
+class Document:
+    """One document of a stream: where it starts and what it holds (``None`` when empty)."""
+
+    file: str
+    index: int
+    line: int
+    data: Any
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """The text of one document and the 1-based line it starts at in its file."""
+
+    index: int
+    line: int
+    text: str
+
+
+_MARKER = re.compile(r"^(?:---|\.\.\.)(?=[ \t\r\n]|$)", re.MULTILINE)
+
+
+def split_documents(text: str) -> Iterator[Chunk]:
+    """Cut a YAML stream into per-document chunks at ``---`` and ``...`` markers.
+
+    Chunks that hold nothing but blank lines, comments and directives are not yielded.
+    """
+    starts = [0]
+    for match in _MARKER.finditer(text):
+        if match.start() != 0:
+            starts.append(match.start())
+    starts.append(len(text))
+    index = 0
+    line = 1
+    for begin, end in itertools.pairwise(starts):
+        piece = text[begin:end]
+        if _has_content(piece):
+            yield Chunk(index=index, line=line, text=piece)
+            index += 1
+        line += piece.count("\n")
+
+
+_BLANK = re.compile(r"^\s*(?:#.*)?$|^(?:---|\.\.\.)\s*(?:#.*)?$|^%", re.MULTILINE)
+
+
+def _has_content(piece: str) -> bool:
+    """Whether a chunk holds anything but blank lines, comments, markers and directives."""
+    return any(not _BLANK.match(line) for line in piece.splitlines())
+
+
+_TOP_KIND = re.compile(r"^kind:[ \t]*['\"]?([A-Za-z0-9]+)['\"]?[ \t]*(?:#.*)?$", re.MULTILINE)
+
+
+def peek_kind(text: str) -> str | None:
+    """The value of a top-level block-style ``kind:`` key, read without parsing.
+
+    ``None`` when there is no such line or more than one (then only a parse can tell).
+    """
+    found = _TOP_KIND.findall(text)
+    return found[0] if len(found) == 1 else None
+
+
+def parse_chunk(file: str, chunk: Chunk) -> Document:
+    """Parse one document chunk into :class:`LineDict`/:class:`LineList` values.
+
+    Raises :class:`InputError` naming the file and line for malformed YAML or input that
+    goes over a limit.
+    """
+    if len(chunk.text) > MAX_DOCUMENT_BYTES:
+        raise InputError(file, chunk.line, f"document is larger than {MAX_DOCUMENT_BYTES} bytes")
+    try:
+        data = _Builder(file, chunk.line).build(yaml.parse(chunk.text, Loader=Loader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = chunk.line + mark.line if mark is not None else chunk.line
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise InputError(file, line, f"invalid YAML: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise InputError(file, chunk.line, f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise InputError(file, chunk.line, "YAML nested too deeply") from None
+    return Document(file=file, index=chunk.index, line=chunk.line, data=data)
+
+
+_RESOLVER = yaml.resolver.Resolver()
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_STR = "tag:yaml.org,2002:str"
+_KEPT_AS_TEXT = {_STR, "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"}
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+}
+
+
+def _scalar(event: Any) -> Any:
+    """The Python value of a scalar event, resolved the way ``yaml.safe_load`` does.
+
+    Timestamps and binary stay text (Kubernetes reads them as strings); unknown tags read
+    as text.
+    """
+    tag = event.tag
+    if tag is None or tag == "!":
+        tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
+    if tag in _KEPT_AS_TEXT or tag not in _SCALAR_TAGS:
+        return event.value
+    node = yaml.ScalarNode(tag, event.value)
+    return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, node)
+
+
+class _Builder:
+    """Builds one document from parser events, iteratively, with limits."""
+
+    def __init__(self, file: str, first_line: int) -> None:
+        self.file = file
+        self.offset = first_line
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.nodes = 0
+        self.expanded = 0
+
+    def _line(self, event: Any) -> int:
+        """The 1-based line in the file where ``event`` starts."""
+        mark = event.start_mark
+        return self.offset + (mark.line if mark is not None else 0)
+
+    def _error(self, event: Any, message: str) -> InputError:
+        return InputError(self.file, self._line(event), message)
+
+    def build(self, events: Iterator[Any]) -> Any:
+        """Consume the events of one stream holding a single document; return its value."""
+        # Each frame: [container, anchor, node count at start, pending key, has pending key]
+        stack: list[list[Any]] = []
+        root: Any = None
+        documents = 0
+        for event in events:
+            value: Any
+            size = 1
+            if isinstance(event, yaml.ScalarEvent):
+                value = _scalar(event)
+            elif isinstance(event, yaml.AliasEvent):
+                if event.anchor not in self.anchors:
+                    raise self._error(event, f"unknown alias *{event.anchor}")
+                value, size = self.anchors[event.anchor]
+                self.expanded += size
+                if self.expanded > MAX_ALIAS_EXPANSION:
+                    raise self._error(
+                        event, f"aliases expand to more than {MAX_ALIAS_EXPANSION} nodes"
+                    )
+            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if len(stack) >= MAX_DEPTH:
+                    raise self._error(event, f"YAML nested deeper than {MAX_DEPTH} levels")
+                line = self._line(event)
+                box = (
+                    LineDict(line) if isinstance(event, yaml.MappingStartEvent) else LineList(line)
+                )
+                self._count(event)
+                stack.append([box, event.anchor, self.nodes, None, False])
+                continue
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                box, anchor, start, _, _ = stack.pop()
+                value = box
+                size = self.nodes - start + 1
+                if anchor is not None:
+                    self.anchors[anchor] = (box, size)
+                if isinstance(box, LineDict) and "<<" in box:
+                    _merge(box)
+                self._place(stack, value, None)
+                if not stack:
+                    root = value
+                continue
+            elif isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise self._error(event, "unexpected document marker")
+                continue
+            else:
+                continue
+            self._count(event)
+            if isinstance(event, yaml.ScalarEvent) and event.anchor is not None:
+                self.anchors[event.anchor] = (value, size)
+            line = self._line(event)
+            if stack:
+                self._place(stack, value, line)
+            else:
+                root = value
+        return root
+
+    def _count(self, event: Any) -> None:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise self._error(event, f"document has more than {MAX_NODES} nodes")
+
+    def _place(self, stack: list[list[Any]], value: Any, line: int | None) -> None:
+        """Put ``value`` into the innermost open container (as key, value or item)."""
+        if not stack:
+            return
+        frame = stack[-1]
+        box = frame[0]
+        if line is None:
+            line = value.line if isinstance(value, (LineDict, LineList)) else box.line
+        if isinstance(box, LineList):
+            box.append(value)
+            box.item_lines.append(line)
+        elif not frame[4]:
+            try:
+                hash(value)
+            except TypeError:
+                value = _freeze(value)
+            frame[3], frame[4] = value, True
+            box.key_lines[value] = line
+        else:
+            box[frame[3]] = value
+            frame[3], frame[4] = None, False
+
+
+def _freeze(value: Any) -> Any:
+    """A hashable stand-in for a complex mapping key (rare, but legal YAML)."""
+    return repr(value)
+
+
+def _merge(box: LineDict) -> None:
+    """Apply a YAML merge key (``<<``): copy keys the mapping does not set itself."""
+    sources = box.pop("<<")
+    merge_line = box.key_lines.pop("<<", box.line)
+    for source in sources if isinstance(sources, list) else [sources]:
+        if isinstance(source, dict):
+            for key, val in source.items():
+                if key not in box:
+                    box[key] = val
+                    lines = getattr(source, "key_lines", {})
+                    box.key_lines[key] = lines.get(key, merge_line)

@@ -1,0 +1,41 @@
+"""The JSON report: a versioned contract that other tools read (documented in docs/)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from policy.scan import Report
+
+JSON_VERSION = 1
+
+
+def report_to_json(report: Report) -> dict[str, Any]:
+    """The report as the JSON contract's object (``version`` 1)."""
+    s = report.summary
+    version = report.options.version
+    return {
+        "version": JSON_VERSION,
+        "options": {
+            "profile": report.options.level.value,
+            "pssVersion": "latest" if version is None else f"v1.{version}",
+        },
+        "summary": {
+            "files": s.files,
+            "documents": s.documents,
+            "nonObjects": s.non_objects,
+            "resources": s.resources,
+            "pod_specs": s.pod_specs,
+            "containers": s.containers,
+            "findings": s.findings,
+            "failing": s.failing,
+            "errors": s.errors,
+        },
+        "findings": [f.to_json() for f in report.findings],
+        "errors": [{"file": e.file, "line": e.line, "message": e.message} for e in report.errors],
+    }
+
+
+def render_json(report: Report) -> str:
+    """The JSON report as text, two-space indented, with a final newline."""
+    return json.dumps(report_to_json(report), indent=2, sort_keys=False) + "\n"

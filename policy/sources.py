@@ -1,0 +1,123 @@
+"""Where manifests come from: files, folders and standard input, read as text.
+
+A folder contributes every ``*.yaml``, ``*.yml`` and ``*.json`` file below it, in sorted
+order, following symbolic links but never twice into the same directory (so link loops end).
+Hidden directories (``.git`` and the like) are skipped. Anything that is not a regular file
+(a FIFO, a device) is refused rather than read, so it can never block the scan.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from policy.errors import InputError
+
+MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
+STDIN = "-"
+
+
+@dataclass(frozen=True)
+class Source:
+    """The text of one input file, named as the user will recognise it."""
+
+    name: str
+    text: str
+
+
+def expand_paths(paths: list[str]) -> Iterator[str | InputError]:
+    """The files to read for the given paths, in order; errors for paths that cannot be used.
+
+    Files given explicitly are read whatever their suffix; folders are walked for manifest
+    files. ``-`` stands for standard input.
+    """
+    for path in paths:
+        if path == STDIN:
+            yield STDIN
+            continue
+        try:
+            info = os.stat(path)
+        except FileNotFoundError:
+            yield InputError(path, None, "no such file or directory")
+            continue
+        except OSError as exc:
+            yield InputError(path, None, exc.strerror or str(exc))
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            yield from _walk(path)
+        elif stat.S_ISREG(info.st_mode):
+            yield path
+        else:
+            yield InputError(path, None, "not a regular file or folder")
+
+
+def _walk(top: str) -> Iterator[str | InputError]:
+    """Manifest files below ``top``, sorted, each directory visited once (link loops end)."""
+    seen: set[tuple[int, int]] = set()
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        try:
+            info = os.stat(folder)
+        except OSError as exc:
+            yield InputError(folder, None, exc.strerror or str(exc))
+            continue
+        if (info.st_dev, info.st_ino) in seen:
+            continue
+        seen.add((info.st_dev, info.st_ino))
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            yield InputError(folder, None, exc.strerror or str(exc))
+            continue
+        subfolders: list[str] = []
+        for entry in entries:
+            path = entry.path
+            try:
+                is_dir = entry.is_dir()
+                is_file = entry.is_file()
+            except OSError:
+                is_dir = is_file = False
+            if is_dir:
+                if not entry.name.startswith("."):
+                    subfolders.append(path)
+            elif entry.name.endswith(MANIFEST_SUFFIXES):
+                if is_file:
+                    yield path
+                elif not os.path.exists(path):
+                    yield InputError(path, None, "broken symbolic link")
+                else:
+                    yield InputError(path, None, "not a regular file")
+        # Depth first, in sorted order: push in reverse so the first folder is walked first.
+        stack.extend(reversed(subfolders))
+
+
+def read_source(path: str) -> Source:
+    """Read one file (or standard input for ``-``) as UTF-8 text.
+
+    Raises :class:`InputError` for unreadable files, binary content (a NUL byte) and
+    invalid UTF-8, naming the line where the bad byte is.
+    """
+    name = "<stdin>" if path == STDIN else path
+    try:
+        data = sys.stdin.buffer.read() if path == STDIN else Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(name, None, exc.strerror or str(exc)) from None
+    return Source(name, decode(name, data))
+
+
+def decode(name: str, data: bytes) -> str:
+    """Bytes to text: UTF-8 (a BOM is dropped); NUL bytes and bad UTF-8 are errors."""
+    nul = data.find(b"\0")
+    if nul >= 0:
+        raise InputError(name, data.count(b"\n", 0, nul) + 1, "binary file (contains a NUL byte)")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(name, line, f"invalid UTF-8 at byte {exc.start}") from None
+    return text.removeprefix("\ufeff")
