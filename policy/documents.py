@@ -184,8 +184,13 @@ class _Builder:
         return InputError(self.file, self._line(event), message)
 
     def build(self, events: Iterator[Any]) -> Any:
-        """Consume the events of one stream holding a single document; return its value."""
-        # Each frame: [container, anchor, node count at start, pending key, has pending key]
+        """Consume the events of one stream holding a single document; return its value.
+
+        Every node has a size: 1 for a scalar, 1 plus its children for a collection, the
+        anchored node's size for an alias. The sum of alias sizes is what a naive consumer
+        would expand, and is kept under :data:`MAX_ALIAS_EXPANSION`.
+        """
+        # Each frame: [container, anchor, size so far, pending key, has pending key]
         stack: list[list[Any]] = []
         root: Any = None
         documents = 0
@@ -193,8 +198,12 @@ class _Builder:
             value: Any
             size = 1
             if isinstance(event, yaml.ScalarEvent):
+                self._count(event)
                 value = _scalar(event)
+                if event.anchor is not None:
+                    self.anchors[event.anchor] = (value, size)
             elif isinstance(event, yaml.AliasEvent):
+                self._count(event)
                 if event.anchor not in self.anchors:
                     raise self._error(event, f"unknown alias *{event.anchor}")
                 value, size = self.anchors[event.anchor]
@@ -206,25 +215,21 @@ class _Builder:
             elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 if len(stack) >= MAX_DEPTH:
                     raise self._error(event, f"YAML nested deeper than {MAX_DEPTH} levels")
-                line = self._line(event)
-                box = (
-                    LineDict(line) if isinstance(event, yaml.MappingStartEvent) else LineList(line)
-                )
                 self._count(event)
-                stack.append([box, event.anchor, self.nodes, None, False])
+                start = self._line(event)
+                box = (
+                    LineDict(start)
+                    if isinstance(event, yaml.MappingStartEvent)
+                    else LineList(start)
+                )
+                stack.append([box, event.anchor, 1, None, False])
                 continue
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                box, anchor, start, _, _ = stack.pop()
-                value = box
-                size = self.nodes - start + 1
+                value, anchor, size, _, _ = stack.pop()
                 if anchor is not None:
-                    self.anchors[anchor] = (box, size)
-                if isinstance(box, LineDict) and "<<" in box:
-                    _merge(box)
-                self._place(stack, value, None)
-                if not stack:
-                    root = value
-                continue
+                    self.anchors[anchor] = (value, size)
+                if isinstance(value, LineDict) and "<<" in value:
+                    _merge(value)
             elif isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
@@ -232,12 +237,10 @@ class _Builder:
                 continue
             else:
                 continue
-            self._count(event)
-            if isinstance(event, yaml.ScalarEvent) and event.anchor is not None:
-                self.anchors[event.anchor] = (value, size)
-            line = self._line(event)
             if stack:
-                self._place(stack, value, line)
+                stack[-1][2] += size
+                closed = isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent))
+                self._place(stack, value, None if closed else self._line(event))
             else:
                 root = value
         return root
