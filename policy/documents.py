@@ -162,7 +162,11 @@ def _scalar(event: Any) -> Any:
     if tag in _KEPT_AS_TEXT or tag not in _SCALAR_TAGS:
         return event.value
     node = yaml.ScalarNode(tag, event.value)
-    return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, node)
+    try:
+        return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, node)
+    except (ValueError, yaml.YAMLError):
+        # Matches a number pattern but is not one (``0x_``): keep the text, as Go's YAML does.
+        return event.value
 
 
 class _Builder:

@@ -155,7 +155,15 @@ def scan_source(source: Source, report: Report) -> None:
             report.summary.non_objects += 1
         for resource in resources:
             report.summary.resources += 1
-            check_resource(resource, report)
+            try:
+                check_resource(resource, report)
+            except Exception as exc:  # a bug must not hide the other resources' findings
+                where = f"{resource.kind} {resource.name}"
+                report.errors.append(
+                    InputError(
+                        source.name, resource.line, f"internal error checking {where}: {exc!r}"
+                    )
+                )
 
 
 def check_resource(resource: Resource, report: Report) -> None:

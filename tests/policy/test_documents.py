@@ -133,3 +133,7 @@ def test_peek_kind() -> None:
     assert peek_kind("kind: 'Pod' # c\n") == "Pod"
     assert peek_kind("spec:\n  kind: Pod\n") is None
     assert peek_kind("kind: A\nkind: B\n") is None
+
+
+def test_number_lookalikes_stay_text() -> None:
+    assert parse("a: 0x_\nb: 0b_\nc: -0x_\n") == {"a": "0x_", "b": "0b_", "c": "-0x_"}
