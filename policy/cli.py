@@ -9,7 +9,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from policy.pss import Level, parse_version
+from policy.pss import Level, all_checks, parse_version
 from policy.report import RENDERERS
 from policy.scan import Options, scan
 
@@ -51,7 +51,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--format", choices=sorted(RENDERERS), default="text")
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
+    parser.add_argument(
+        "--list-checks", action="store_true", help="list the checks with their levels and versions"
+    )
     return parser
+
+
+def list_checks() -> str:
+    """The check registry as a table: id, level, policy versions, title."""
+    rows = [("ID", "LEVEL", "VERSIONS", "TITLE")]
+    for check in all_checks():
+        versions = ", ".join(f"v1.{v.minimum_version}+" for v in check.versions)
+        rows.append((check.id, check.level.value, versions, check.title))
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    return "".join(
+        f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c:<{widths[2]}}  {d}\n" for a, b, c, d in rows
+    )
 
 
 def write_atomic(path: str, text: str) -> None:
@@ -76,6 +91,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         version = parse_version(args.pss_version)
     except ValueError as exc:
         parser.error(str(exc))
+    if args.list_checks:
+        sys.stdout.write(list_checks())
+        return 0
     if not args.paths:
         parser.error("no PATH given (use - to read standard input)")
     report = scan(args.paths, Options(level=Level(args.profile), version=version))

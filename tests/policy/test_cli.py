@@ -159,3 +159,10 @@ def test_bad_bytes_never_traceback(data: bytes) -> None:
     assert b"Traceback" not in result.stderr
     assert result.stderr.decode().count("\n") == 1
     assert result.stderr.startswith(b"rootless-check: error: <stdin>")
+
+
+def test_list_checks(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--list-checks"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split() == ["ID", "LEVEL", "VERSIONS", "TITLE"]
+    assert any(line.split()[:3] == ["privileged", "baseline", "v1.0+"] for line in out)
