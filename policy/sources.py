@@ -15,10 +15,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from policy import kustomize
 from policy.errors import InputError
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 STDIN = "-"
+
+
+@dataclass(frozen=True)
+class Kustomization:
+    """A kustomization folder given on the command line: rendered, then read."""
+
+    folder: str
 
 
 @dataclass(frozen=True)
@@ -29,11 +37,11 @@ class Source:
     text: str
 
 
-def expand_paths(paths: list[str]) -> Iterator[str | InputError]:
+def expand_paths(paths: list[str]) -> Iterator[str | Kustomization | InputError]:
     """The files to read for the given paths, in order; errors for paths that cannot be used.
 
-    Files given explicitly are read whatever their suffix; folders are walked for manifest
-    files. ``-`` stands for standard input.
+    Files given explicitly are read whatever their suffix; a kustomization folder is rendered;
+    other folders are walked for manifest files. ``-`` stands for standard input.
     """
     for path in paths:
         if path == STDIN:
@@ -48,7 +56,10 @@ def expand_paths(paths: list[str]) -> Iterator[str | InputError]:
             yield InputError(path, None, exc.strerror or str(exc))
             continue
         if stat.S_ISDIR(info.st_mode):
-            yield from _walk(path)
+            if kustomize.is_kustomization(path):
+                yield Kustomization(path)
+            else:
+                yield from _walk(path)
         elif stat.S_ISREG(info.st_mode):
             yield path
         else:
@@ -96,12 +107,18 @@ def _walk(top: str) -> Iterator[str | InputError]:
         stack.extend(reversed(subfolders))
 
 
-def read_source(path: str) -> Source:
-    """Read one file (or standard input for ``-``) as UTF-8 text.
+def read_source(
+    path: str | Kustomization, kustomize_timeout: float = kustomize.DEFAULT_TIMEOUT
+) -> Source:
+    """Read one file, standard input (``-``) or a kustomization's render as UTF-8 text.
 
-    Raises :class:`InputError` for unreadable files, binary content (a NUL byte) and
-    invalid UTF-8, naming the line where the bad byte is.
+    Raises :class:`InputError` for unreadable files, failed renders, binary content (a NUL
+    byte) and invalid UTF-8, naming the line where the bad byte is.
     """
+    if isinstance(path, Kustomization):
+        return Source(
+            path.folder, decode(path.folder, kustomize.render(path.folder, kustomize_timeout))
+        )
     name = "<stdin>" if path == STDIN else path
     try:
         data = sys.stdin.buffer.read() if path == STDIN else Path(path).read_bytes()
