@@ -9,9 +9,13 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from policy.errors import InputError, UsageError
+from policy.mesh.config import MeshMode
+from policy.namespaces import parse_namespace_labels
 from policy.pss import Level, all_checks, parse_version
 from policy.report import RENDERERS
 from policy.scan import Options, scan
+from policy.waivers import DEFAULT_WAIVERS
 
 PROG = "rootless-check"
 
@@ -48,6 +52,26 @@ def build_parser() -> argparse.ArgumentParser:
         default="latest",
         metavar="v1.N|latest",
         help="policy version, as Pod Security Admission's enforce-version (default: latest)",
+    )
+    parser.add_argument(
+        "--mesh",
+        choices=[mode.value for mode in MeshMode],
+        default=MeshMode.AUTO.value,
+        help="what to assume about Istio: auto (read it from the input, the default), sidecar "
+        "(injection without CNI), cni (injection with CNI), ambient, none",
+    )
+    parser.add_argument(
+        "--namespace-labels",
+        action="append",
+        default=[],
+        metavar="NS=k=v,...|FILE",
+        help="labels of a namespace defined outside the input (repeatable), or a YAML/JSON file "
+        "mapping namespace names to labels",
+    )
+    parser.add_argument(
+        "--no-default-waivers",
+        action="store_true",
+        help="do not waive the mesh node agents (istio-cni-node, ztunnel)",
     )
     parser.add_argument("--format", choices=sorted(RENDERERS), default="text")
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
@@ -96,7 +120,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if not args.paths:
         parser.error("no PATH given (use - to read standard input)")
-    report = scan(args.paths, Options(level=Level(args.profile), version=version))
+    try:
+        labels = parse_namespace_labels(args.namespace_labels)
+    except UsageError as exc:
+        parser.error(str(exc))
+    except InputError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
+    options = Options(
+        level=Level(args.profile),
+        version=version,
+        mesh=MeshMode(args.mesh),
+        namespace_labels=labels,
+        waivers=() if args.no_default_waivers else DEFAULT_WAIVERS,
+    )
+    report = scan(args.paths, options)
     text = RENDERERS[args.format](report)
     if args.output:
         try:

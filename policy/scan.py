@@ -1,23 +1,30 @@
-"""The scan: sources -> documents -> resources -> pod specs -> checks -> findings -> report.
+"""The scan: sources -> documents -> resources -> pod specs -> (mesh) -> checks -> findings.
 
-:func:`scan` is the library entry point the CLI and tests call. Bad input never stops the
-scan: each unreadable file or broken document becomes an :class:`InputError` in the report
-and the rest is still checked.
+:func:`scan` is the library entry point the CLI and tests call. It works in two phases:
+first every input is read into resources (the mesh's configuration and the namespaces can be
+anywhere in the input), then every pod spec is admitted (with the sidecars the mesh would
+inject) and checked. Bad input never stops the scan: each unreadable file or broken document
+becomes an :class:`InputError` in the report and the rest is still checked.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from policy.documents import parse_chunk, peek_kind, split_documents
 from policy.errors import InputError
+from policy.mesh.config import MeshConfig, MeshMode, read_mesh_config
+from policy.mesh.inject import Admitted, admit
+from policy.mesh.rules import MeshProblem, install_problems, pod_ambient_conflict, pod_problems
+from policy.namespaces import Namespaces, collect_namespaces
 from policy.podspecs import PodSpec, find_pod_specs
 from policy.pss import Level, evaluate_pod
 from policy.pss._util import visit_containers
 from policy.resources import Resource, format_path, locate, resources_of
 from policy.sources import Source, expand_paths, read_source
+from policy.waivers import DEFAULT_WAIVERS, Waiver, first_match
 
 SKIPPED_WITHOUT_PARSING = frozenset({"CustomResourceDefinition"})
 """Kinds whose documents are counted but never built: they cannot hold a pod spec."""
@@ -25,10 +32,19 @@ SKIPPED_WITHOUT_PARSING = frozenset({"CustomResourceDefinition"})
 
 @dataclass(frozen=True)
 class Options:
-    """What to check: the Pod Security Standards level and policy version (``None``: latest)."""
+    """What to check and what to assume.
+
+    ``level``/``version``: the Pod Security Standards level and policy version (``None``:
+    latest). ``mesh``: what to assume about Istio (``auto``: what the input says).
+    ``namespace_labels``: labels of namespaces defined outside the input. ``waivers``: the
+    waivers in force (the built-in node-agent waivers by default).
+    """
 
     level: Level = Level.RESTRICTED
     version: int | None = None
+    mesh: MeshMode = MeshMode.AUTO
+    namespace_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    waivers: tuple[Waiver, ...] = DEFAULT_WAIVERS
 
 
 @dataclass(frozen=True)
@@ -44,13 +60,14 @@ class Finding:
     name: str
     container: str | None
     path: str
-    pod_path: str
+    pod_path: str | None
     message: str
-    file: str
+    file: str | None
     line: int | None
-    found_by: str
+    found_by: str | None
     injected: bool = False
     waived: bool = False
+    waiver_reason: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The finding as the JSON contract's object."""
@@ -71,6 +88,7 @@ class Finding:
             "foundBy": self.found_by,
             "injected": self.injected,
             "waived": self.waived,
+            "waiverReason": self.waiver_reason,
         }
 
 
@@ -84,9 +102,36 @@ class Summary:
     resources: int = 0
     pod_specs: int = 0
     containers: int = 0
+    injected_pods: int = 0
     findings: int = 0
     failing: int = 0
+    waived: int = 0
     errors: int = 0
+
+
+@dataclass(frozen=True)
+class Workload:
+    """One checked pod spec: as admitted (with injected containers) and its findings."""
+
+    admitted: Admitted
+    findings: tuple[Finding, ...]
+
+    @property
+    def rootless(self) -> bool:
+        """No unwaived error finding: nothing in it runs as root or with extra privileges."""
+        return not any(f.severity == "error" and not f.waived for f in self.findings)
+
+
+@dataclass(frozen=True)
+class NamespaceSummary:
+    """Per namespace: its mesh mode, Pod Security enforce level and rootless workloads."""
+
+    name: str
+    mesh: str
+    enforce: str
+    workloads: int
+    injected: int
+    rootless: int
 
 
 @dataclass
@@ -96,8 +141,46 @@ class Report:
     options: Options
     findings: list[Finding] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
-    pod_specs: list[PodSpec] = field(default_factory=list)
+    resources: list[Resource] = field(default_factory=list)
+    workloads: list[Workload] = field(default_factory=list)
+    mesh: MeshConfig = field(default_factory=MeshConfig)
+    namespaces: Namespaces = field(default_factory=Namespaces)
     summary: Summary = field(default_factory=Summary)
+
+    @property
+    def pod_specs(self) -> list[PodSpec]:
+        """Every pod spec found, as written."""
+        return [w.admitted.pod for w in self.workloads]
+
+    def namespace_summaries(self) -> list[NamespaceSummary]:
+        """One row per namespace with workloads (cluster-scoped ones under ``(cluster)``)."""
+        groups: dict[str, list[Workload]] = {}
+        for workload in self.workloads:
+            resource = workload.admitted.pod.resource
+            groups.setdefault(resource.namespace or "(cluster)", []).append(workload)
+        rows = []
+        for name in sorted(groups):
+            workloads = groups[name]
+            labels = self.namespaces.get(name).labels if name != "(cluster)" else {}
+            injected = sum(1 for w in workloads if w.admitted.injected)
+            mesh = "none"
+            if injected:
+                mesh = "sidecar+cni" if self.mesh.cni_enabled else "sidecar"
+            if labels.get("istio.io/dataplane-mode") == "ambient":
+                mesh = "ambient" if mesh == "none" else "conflict"
+            enforce = labels.get("pod-security.kubernetes.io/enforce", "-")
+            version = labels.get("pod-security.kubernetes.io/enforce-version")
+            rows.append(
+                NamespaceSummary(
+                    name=name,
+                    mesh=mesh,
+                    enforce=f"{enforce}@{version}" if version and enforce != "-" else enforce,
+                    workloads=len(workloads),
+                    injected=injected,
+                    rootless=sum(1 for w in workloads if w.rootless),
+                )
+            )
+        return rows
 
     @property
     def failed(self) -> bool:
@@ -113,7 +196,7 @@ class Report:
 
 
 def scan(paths: Iterable[str], options: Options | None = None) -> Report:
-    """Read every path (files, folders, ``-`` for stdin) and check every pod spec found."""
+    """Read every path (files, folders, kustomizations, ``-`` for stdin) and check it all."""
     report = Report(options or Options())
     for item in expand_paths(list(paths)):
         if isinstance(item, InputError):
@@ -124,21 +207,21 @@ def scan(paths: Iterable[str], options: Options | None = None) -> Report:
         except InputError as exc:
             report.errors.append(exc)
             continue
-        scan_source(source, report)
-    report.summary.errors = len(report.errors)
+        load_source(source, report)
+    analyze(report)
     return report
 
 
 def scan_text(name: str, text: str, options: Options | None = None) -> Report:
     """Check one YAML/JSON text, as if read from a file called ``name``."""
     report = Report(options or Options())
-    scan_source(Source(name, text), report)
-    report.summary.errors = len(report.errors)
+    load_source(Source(name, text), report)
+    analyze(report)
     return report
 
 
-def scan_source(source: Source, report: Report) -> None:
-    """Add the findings of one source to ``report``."""
+def load_source(source: Source, report: Report) -> None:
+    """Phase 1: add the resources of one source to ``report`` (errors for broken documents)."""
     report.summary.files += 1
     for chunk in split_documents(source.text):
         report.summary.documents += 1
@@ -153,38 +236,76 @@ def scan_source(source: Source, report: Report) -> None:
         resources = list(resources_of(document))
         if not resources:
             report.summary.non_objects += 1
-        for resource in resources:
-            report.summary.resources += 1
-            try:
-                check_resource(resource, report)
-            except Exception as exc:  # a bug must not hide the other resources' findings
-                where = f"{resource.kind} {resource.name}"
-                report.errors.append(
-                    InputError(
-                        source.name, resource.line, f"internal error checking {where}: {exc!r}"
-                    )
+        report.summary.resources += len(resources)
+        report.resources.extend(resources)
+
+
+def analyze(report: Report) -> None:
+    """Phase 2: read the mesh and namespaces, then admit and check every pod spec."""
+    options = report.options
+    report.mesh = read_mesh_config(report.resources, options.mesh)
+    report.namespaces = collect_namespaces(report.resources, options.namespace_labels)
+    findings: list[Finding] = []
+    for resource in report.resources:
+        try:
+            for workload in check_resource(resource, report):
+                report.workloads.append(workload)
+                findings.extend(workload.findings)
+        except Exception as exc:  # a bug must not hide the other resources' findings
+            where = f"{resource.kind} {resource.name}"
+            report.errors.append(
+                InputError(
+                    resource.file, resource.line, f"internal error checking {where}: {exc!r}"
                 )
+            )
+    injected_any = any(w.admitted.injected for w in report.workloads)
+    for problem in install_problems(report.mesh, report.namespaces, injected_any):
+        findings.append(_waive(mesh_finding(problem), options.waivers))
+    report.findings = findings
+    s = report.summary
+    s.pod_specs = len(report.workloads)
+    s.containers = sum(
+        sum(1 for _ in visit_containers(w.admitted.pod.spec)) - len(w.admitted.injected)
+        for w in report.workloads
+    )
+    s.injected_pods = sum(1 for w in report.workloads if w.admitted.injected)
+    s.findings = len(findings)
+    s.failing = sum(1 for f in findings if f.severity == "error" and not f.waived)
+    s.waived = sum(1 for f in findings if f.waived)
+    s.errors = len(report.errors)
 
 
-def check_resource(resource: Resource, report: Report) -> None:
-    """Find the pod specs of one resource and check each of them."""
+def check_resource(resource: Resource, report: Report) -> list[Workload]:
+    """Admit and check each pod spec of one resource."""
+    workloads = []
     for pod in find_pod_specs(resource):
-        report.pod_specs.append(pod)
-        report.summary.pod_specs += 1
-        report.summary.containers += sum(1 for _ in visit_containers(pod.spec))
-        for finding in check_pod(pod, report.options):
-            report.findings.append(finding)
-            report.summary.findings += 1
-            if finding.severity == "error":
-                report.summary.failing += 1
+        admitted = admit(pod, report.namespaces, report.mesh)
+        findings = check_pod(admitted, report.options)
+        for problem in pod_problems(admitted, report.namespaces):
+            findings.append(mesh_finding(problem, admitted.pod))
+        for problem in pod_ambient_conflict(admitted):
+            findings.append(mesh_finding(problem, admitted.pod))
+        waived = tuple(_waive(f, report.options.waivers) for f in findings)
+        workloads.append(Workload(admitted, waived))
+    return workloads
 
 
-def check_pod(pod: PodSpec, options: Options, *, injected: bool = False) -> list[Finding]:
-    """Run the Pod Security checks for ``options`` on one pod spec."""
+def _waive(finding: Finding, waivers: Iterable[Waiver]) -> Finding:
+    waiver = first_match(finding, waivers)
+    if waiver is None:
+        return finding
+    return replace(finding, waived=True, waiver_reason=waiver.reason)
+
+
+def check_pod(admitted: Admitted, options: Options) -> list[Finding]:
+    """Run the Pod Security checks for ``options`` on one admitted pod."""
+    pod = admitted.pod
     resource = pod.resource
+    injected = {(list_name, index) for list_name, index, _ in admitted.injected}
     findings = []
     for check, violation in evaluate_pod(pod.metadata, pod.spec, options.level, options.version):
         relative = pod.field_path(violation.field, violation.root)
+        from_mesh = violation.root == "spec" and tuple(violation.field[:2]) in injected
         findings.append(
             Finding(
                 rule=check.id,
@@ -197,11 +318,34 @@ def check_pod(pod: PodSpec, options: Options, *, injected: bool = False) -> list
                 container=violation.container,
                 path=format_path(relative),
                 pod_path=format_path(pod.path),
-                message=violation.message,
+                message=violation.message + (" (injected by the mesh)" if from_mesh else ""),
                 file=resource.file,
                 line=locate(resource.root, (*resource.base, *relative)),
                 found_by=pod.found_by,
-                injected=injected,
+                injected=from_mesh,
             )
         )
     return findings
+
+
+def mesh_finding(problem: MeshProblem, pod: PodSpec | None = None) -> Finding:
+    """A mesh rule's problem as a report finding."""
+    resource = problem.resource
+    path = format_path(problem.path)
+    return Finding(
+        rule=problem.rule.id,
+        level="mesh",
+        severity=problem.effective_severity,
+        kind=resource.kind if resource else "Mesh",
+        api_version=resource.api_version if resource else "",
+        namespace=resource.namespace if resource else None,
+        name=resource.name if resource else "istio",
+        container=problem.container,
+        path=path,
+        pod_path=format_path(pod.path) if pod else None,
+        message=problem.message,
+        file=resource.file if resource else None,
+        line=locate(resource.root, (*resource.base, *problem.path)) if resource else None,
+        found_by=pod.found_by if pod else None,
+        injected=problem.container is not None and pod is not None and problem.path == pod.path,
+    )

@@ -27,10 +27,32 @@ def report_to_json(report: Report) -> dict[str, Any]:
             "resources": s.resources,
             "pod_specs": s.pod_specs,
             "containers": s.containers,
+            "injectedPods": s.injected_pods,
             "findings": s.findings,
             "failing": s.failing,
+            "waived": s.waived,
             "errors": s.errors,
         },
+        "mesh": {
+            "mode": report.mesh.mode.value,
+            "present": report.mesh.present,
+            "injection": report.mesh.injection,
+            "cni": report.mesh.cni_enabled,
+            "ambient": report.mesh.ambient_enabled,
+            "nativeSidecars": report.mesh.native_sidecars,
+            "description": report.mesh.description,
+        },
+        "namespaces": [
+            {
+                "name": row.name,
+                "mesh": row.mesh,
+                "enforce": row.enforce,
+                "workloads": row.workloads,
+                "injected": row.injected,
+                "rootless": row.rootless,
+            }
+            for row in report.namespace_summaries()
+        ],
         "findings": [f.to_json() for f in report.findings],
         "errors": [{"file": e.file, "line": e.line, "message": e.message} for e in report.errors],
     }

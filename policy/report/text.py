@@ -6,7 +6,7 @@ from policy.scan import Finding, Report
 
 
 def _resource_key(f: Finding) -> tuple[str, str, str, str]:
-    return (f.file, f.kind, f.namespace or "", f.name)
+    return (f.file or "", f.kind, f.namespace or "", f.name)
 
 
 def render_text(report: Report) -> str:
@@ -27,6 +27,19 @@ def render_text(report: Report) -> str:
             marks += " [injected]" if f.injected else ""
             lines.append(f"  {f.rule:<{width}}  {f.message}  ({at}){marks}")
         lines.append("")
+    rows = report.namespace_summaries()
+    if rows:
+        lines.append(report.mesh.description)
+        table = [("NAMESPACE", "MESH", "ENFORCE", "ROOTLESS/WORKLOADS", "INJECTED")]
+        table += [
+            (r.name, r.mesh, r.enforce, f"{r.rootless}/{r.workloads}", str(r.injected))
+            for r in rows
+        ]
+        widths = [max(len(row[i]) for row in table) for i in range(4)]
+        for row in table:
+            cells = [cell.ljust(widths[i]) for i, cell in enumerate(row[:4])]
+            lines.append("  ".join([*cells, row[4]]).rstrip())
+        lines.append("")
     s = report.summary
     version = report.options.version
     policy = f"{report.options.level.value}@{'latest' if version is None else f'v1.{version}'}"
@@ -34,6 +47,7 @@ def render_text(report: Report) -> str:
     lines.append(
         f"{verdict}: {s.findings} finding(s) in {len(groups)} of {s.resources} resource(s); "
         f"{s.pod_specs} pod spec(s), {s.containers} container(s) checked against {policy}"
+        + (f"; {s.waived} waived" if s.waived else "")
         + (f"; {s.errors} input error(s)" if s.errors else "")
     )
     return "\n".join(lines) + "\n"

@@ -89,10 +89,10 @@ def test_a_failing_check_does_not_hide_other_resources(monkeypatch: Any) -> None
 
     real = scan_module.check_pod
 
-    def flaky(pod: Any, options: Options, **kw: Any) -> Any:
-        if pod.resource.name == "boom":
+    def flaky(admitted: Any, options: Options) -> Any:
+        if admitted.pod.resource.name == "boom":
             raise RuntimeError("bug")
-        return real(pod, options, **kw)
+        return real(admitted, options)
 
     monkeypatch.setattr(scan_module, "check_pod", flaky)
     pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {}\nspec:\n  containers:\n"

@@ -1,0 +1,1 @@
+"""The service mesh: Istio's configuration read from the input, injection prediction, rules."""
