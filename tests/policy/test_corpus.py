@@ -92,3 +92,71 @@ def test_findings_point_into_the_render() -> None:
     for finding in report.findings:
         assert finding.line is not None
         assert 1 <= finding.line <= len(lines)
+
+
+# --- the mesh, on the real renders ---------------------------------------------------------
+
+
+def test_master_example_predicts_istio_validation_not_istio_init() -> None:
+    report = scanned("master-009c880/example.yaml")
+    assert report.mesh.cni_enabled and report.mesh.injection
+    assert "istioInit" not in {f.rule for f in report.findings}
+    injected = [w for w in report.workloads if w.admitted.injected]
+    assert len(injected) >= 40
+    for workload in injected:
+        names = [name for _, _, name in workload.admitted.injected]
+        assert names == ["istio-validation", "istio-proxy"], workload.admitted.pod.resource.name
+        namespace = report.namespaces.get(workload.admitted.pod.resource.namespace)
+        assert namespace.labels.get("istio-injection") == "enabled"
+    # a namespace without the label gets nothing
+    assert not any(
+        w.admitted.injected
+        for w in report.workloads
+        if w.admitted.pod.resource.namespace in ("cert-manager", "istio-system", "oauth2-proxy")
+    )
+
+
+def test_insecure_istio_plus_injected_deployment_reports_istio_init(tmp_path: Path) -> None:
+    extra = tmp_path / "app.yaml"
+    extra.write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: kubeflow\n"
+        "spec:\n  template:\n    spec:\n      containers:\n"
+        "      - name: web\n        image: nginx\n"
+    )
+    report = scan([str(CORPUS / "master-009c880/istio-insecure.yaml"), str(extra)])
+    assert not report.mesh.cni_enabled
+    [init] = [f for f in report.findings if f.rule == "istioInit"]
+    assert (init.kind, init.namespace, init.name, init.file) == (
+        "Deployment",
+        "kubeflow",
+        "web",
+        str(extra),
+    )
+    assert 'namespace "kubeflow" has istio-injection=enabled' in init.message
+    assert "meshCniDisabled" in {f.rule for f in report.findings}
+    injected_rules = {f.rule for f in report.findings if f.injected and f.container == "istio-init"}
+    assert {"runAsNonRoot", "runAsUser", "capabilities_restricted"} <= injected_rules
+
+
+def test_ambient_component_reports_the_kubeflow_namespace_conflict() -> None:
+    report = scanned("master-009c880/example-ambient-component.yaml")
+    conflicts = [f for f in report.findings if f.rule == "ambientSidecarConflict"]
+    assert [(f.kind, f.name) for f in conflicts] == [("Namespace", "kubeflow")]
+    assert conflicts[0].line is not None
+
+
+@pytest.mark.parametrize(
+    ("relative", "agents"),
+    [
+        ("master-009c880/example.yaml", {"istio-cni-node"}),
+        ("master-009c880/istio-ambient.yaml", {"istio-cni-node", "ztunnel"}),
+        ("master-009c880/example-ambient-component.yaml", {"istio-cni-node", "ztunnel"}),
+    ],
+)
+def test_node_agents_are_listed_as_waived(relative: str, agents: set[str]) -> None:
+    report = scanned(relative)
+    waived = {f.name for f in report.findings if f.waived}
+    assert waived == agents
+    for finding in report.findings:
+        if finding.name in agents:
+            assert finding.waived and finding.waiver_reason
