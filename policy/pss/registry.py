@@ -147,6 +147,4 @@ def checks_for(level: Level, minor: int | None) -> list[tuple[Check, VersionedCh
         selected.append((check, versioned))
         if check.level == Level.RESTRICTED:
             overridden.update(versioned.override_check_ids)
-    return [
-        (c, v) for c, v in selected if not (c.level == Level.BASELINE and c.id in overridden)
-    ]
+    return [(c, v) for c, v in selected if not (c.level == Level.BASELINE and c.id in overridden)]
