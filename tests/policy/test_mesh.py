@@ -550,3 +550,43 @@ def test_parse_namespace_labels(tmp_path: Path) -> None:
         parse_namespace_labels([str(bad)])
     with pytest.raises(InputError):
         parse_namespace_labels([str(tmp_path / "missing.yaml")])
+
+
+def istio_operator(cni: bool) -> dict[str, Any]:
+    """An IstioOperator that sets the CNI component."""
+    return {
+        "apiVersion": "install.istio.io/v1alpha1",
+        "kind": "IstioOperator",
+        "metadata": {"name": "installed-state", "namespace": "istio-system"},
+        "spec": {"components": {"cni": {"enabled": cni}}},
+    }
+
+
+@pytest.mark.parametrize("cni", [True, False])
+def test_cni_from_istio_operator(cni: bool) -> None:
+    report = run(istio_operator(cni), injector(cni=None), namespace("apps", **INJECT), deployment())
+    assert report.mesh.cni_enabled is cni
+    assert injected_names(report)[0] == ("istio-validation" if cni else "istio-init")
+
+
+def test_cni_from_istiod_environment() -> None:
+    report = run(
+        injector(cni=None),
+        istiod(ISTIO_CNI_ENABLED="true"),
+        namespace("apps", **INJECT),
+        deployment(),
+    )
+    assert report.mesh.cni_enabled
+    assert report.mesh.cni_origin is not None and "ISTIO_CNI_ENABLED" in report.mesh.cni_origin.what
+
+
+def test_injector_values_win_over_operator_and_environment() -> None:
+    report = run(
+        istio_operator(True),
+        istiod(ISTIO_CNI_ENABLED="true"),
+        injector(cni=False),
+        namespace("apps", **INJECT),
+        deployment(),
+    )
+    assert not report.mesh.cni_enabled
+    assert injected_names(report)[0] == "istio-init"
