@@ -18,6 +18,13 @@ def pod(*volumes: dict[str, Any]) -> dict[str, Any]:
     return {"volumes": list(volumes)}
 
 
+def test_allowed_list_is_psa_s() -> None:
+    assert set(ALLOWED_SOURCES) == {
+        "configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "image",
+        "persistentVolumeClaim", "projected", "secret",
+    }  # fmt: skip
+
+
 @pytest.mark.parametrize("source", ALLOWED_SOURCES)
 def test_allowed_sources(source: str) -> None:
     assert restricted_volumes_1_0({}, pod({"name": "v", source: {}})) == []
@@ -45,6 +52,13 @@ def test_image_volume_allowed_at_every_version() -> None:
         assert "restrictedVolumes" not in [
             c.id for c, _ in evaluate_pod({}, spec, Level.RESTRICTED, minor)
         ]
+
+
+@pytest.mark.parametrize("source", ALLOWED_SOURCES)
+def test_allowed_source_wins_over_a_second_one(source: str) -> None:
+    """PSA looks for an allowed source first (API validation rejects two sources anyway)."""
+    assert restricted_volumes_1_0({}, pod({"name": "v", source: {}, "hostPath": {}})) == []
+    assert len(restricted_volumes_1_0({}, pod({"name": "v", source: None, "hostPath": {}}))) == 1
 
 
 def test_overrides_host_path_volumes() -> None:

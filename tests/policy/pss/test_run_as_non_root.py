@@ -71,3 +71,9 @@ def test_user_namespace_exempt_from_v1_35_only() -> None:
 
 def test_not_a_baseline_check() -> None:
     assert evaluate_pod({}, pod(False, False), Level.BASELINE) == []
+
+
+@pytest.mark.parametrize("pod_value", ["true", 1, {}])
+def test_wrong_typed_pod_value_is_absent(pod_value: Any) -> None:
+    violations = run_as_non_root_1_0({}, pod(pod_value, None, True))
+    assert [v.container for v in violations] == ["c0"]
