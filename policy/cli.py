@@ -1,46 +1,45 @@
-"""The ``rootless-check`` command: a thin shell over :func:`policy.scan.scan`."""
+"""The ``rootless-check`` command: a thin shell over :func:`policy.scan.scan`.
+
+``rootless-check [PATH ...]`` checks manifests; ``rootless-check diff BASE HEAD`` compares
+two renders (or kustomizations) and fails only on the findings the change adds.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, NoReturn
 
+from policy.baseline import diff_findings, load_baseline
 from policy.errors import InputError, UsageError
 from policy.mesh.config import MeshMode
 from policy.namespaces import parse_namespace_labels
-from policy.pss import Level, all_checks, parse_version
+from policy.pss import Level, parse_version
 from policy.report import RENDERERS
-from policy.scan import Options, scan
-from policy.waivers import DEFAULT_WAIVERS
+from policy.report.json import finding_list, report_to_json
+from policy.report.text import render_text
+from policy.rules import all_rules
+from policy.scan import FAIL_ON, Finding, Options, Report, fails_run, scan
+from policy.waivers import CONFIG_FILE, DEFAULT_WAIVERS, load_config
 
 PROG = "rootless-check"
+EXTRA_OUTPUTS = ("json", "sarif", "junit", "markdown")
 
 
 class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors with exit code 2 and one line."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The command-line interface."""
-    parser = _Parser(
-        prog=PROG,
-        description="Check Kubernetes manifests against the Pod Security Standards, with the "
-        "verdicts of Kubernetes' Pod Security Admission. Exit codes: 0 clean, 1 findings, "
-        "2 usage or input error.",
-    )
-    parser.add_argument(
-        "paths",
-        nargs="*",
-        metavar="PATH",
-        help="YAML/JSON files, folders (every *.yaml, *.yml, *.json below), or - for stdin",
-    )
+def _common(parser: argparse.ArgumentParser) -> None:
+    """Options shared by the scan and ``diff``."""
     parser.add_argument(
         "--profile",
         choices=[level.value for level in Level],
@@ -69,28 +68,77 @@ def build_parser() -> argparse.ArgumentParser:
         "mapping namespace names to labels",
     )
     parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help=f"configuration file with waivers (default: {CONFIG_FILE} if it exists)",
+    )
+    parser.add_argument(
         "--no-default-waivers",
         action="store_true",
         help="do not waive the mesh node agents (istio-cni-node, ztunnel)",
     )
+    parser.add_argument(
+        "--fail-on",
+        choices=sorted(FAIL_ON),
+        default="error",
+        help="lowest severity that fails the run (default: error)",
+    )
     parser.add_argument("--format", choices=sorted(RENDERERS), default="text")
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
+    parser.add_argument("--quiet", "-q", action="store_true", help="text: failing findings only")
     parser.add_argument(
-        "--list-checks", action="store_true", help="list the checks with their levels and versions"
+        "--color",
+        choices=["auto", "always", "never"],
+        default="auto",
+        help="colour the text report (auto: only on a terminal, unless NO_COLOR is set)",
+    )
+    parser.add_argument("--no-color", dest="color", action="store_const", const="never")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line interface of the scan."""
+    parser = _Parser(
+        prog=PROG,
+        description="Check Kubernetes manifests against the Pod Security Standards, with the "
+        "verdicts of Kubernetes' Pod Security Admission, and predict what the Istio mesh "
+        "injects. Exit codes: 0 clean, 1 findings, 2 usage or input error. "
+        f"'{PROG} diff BASE HEAD' compares two inputs.",
+    )
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="YAML/JSON files, folders (every *.yaml, *.yml, *.json below), kustomization "
+        "folders (rendered), or - for stdin",
+    )
+    _common(parser)
+    for name in EXTRA_OUTPUTS:
+        parser.add_argument(
+            f"--{name}", metavar="FILE", dest=f"{name}_file", help=f"also write a {name} report"
+        )
+    parser.add_argument(
+        "--baseline", metavar="FILE", help="JSON report of an earlier run: only new findings fail"
+    )
+    parser.add_argument(
+        "--write-baseline", metavar="FILE", help="write this run's findings as a baseline"
+    )
+    parser.add_argument(
+        "--list-checks", action="store_true", help="list the rules with their levels and versions"
     )
     return parser
 
 
-def list_checks() -> str:
-    """The check registry as a table: id, level, policy versions, title."""
-    rows = [("ID", "LEVEL", "VERSIONS", "TITLE")]
-    for check in all_checks():
-        versions = ", ".join(f"v1.{v.minimum_version}+" for v in check.versions)
-        rows.append((check.id, check.level.value, versions, check.title))
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    return "".join(
-        f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c:<{widths[2]}}  {d}\n" for a, b, c, d in rows
+def build_diff_parser() -> argparse.ArgumentParser:
+    """The command-line interface of ``rootless-check diff``."""
+    parser = _Parser(
+        prog=f"{PROG} diff",
+        description="Findings a change adds (BASE to HEAD) and the ones it fixes; fails only on "
+        "added ones. BASE and HEAD are renders, folders or kustomization folders.",
     )
+    parser.add_argument("base", metavar="BASE")
+    parser.add_argument("head", metavar="HEAD")
+    _common(parser)
+    return parser
 
 
 def write_atomic(path: str, text: str) -> None:
@@ -107,46 +155,143 @@ def write_atomic(path: str, text: str) -> None:
         raise
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command; returns the exit code (0 clean, 1 findings, 2 usage/input error)."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+def list_checks() -> str:
+    """The rule registry as a table: id, level, severity, policy versions, title."""
+    rows = [("ID", "LEVEL", "SEVERITY", "VERSIONS", "TITLE")]
+    for rule in all_rules():
+        rows.append((rule.id, rule.level, rule.severity, rule.versions or "-", rule.title))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    return "".join(
+        "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + f"  {row[4]}\n"
+        for row in rows
+    )
+
+
+def _options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Options:
+    """Options from parsed arguments. Raises :class:`InputError` for a bad config file."""
     try:
         version = parse_version(args.pss_version)
-    except ValueError as exc:
+        labels = parse_namespace_labels(args.namespace_labels)
+    except (ValueError, UsageError) as exc:
         parser.error(str(exc))
+    config_path = args.config or (CONFIG_FILE if os.path.isfile(CONFIG_FILE) else None)
+    waivers: tuple[Any, ...] = ()
+    use_defaults = not args.no_default_waivers
+    if config_path is not None:
+        config = load_config(config_path)
+        waivers = config.waivers
+        use_defaults = use_defaults and config.default_waivers
+    baseline = load_baseline(args.baseline) if getattr(args, "baseline", None) else None
+    return Options(
+        level=Level(args.profile),
+        version=version,
+        mesh=MeshMode(args.mesh),
+        namespace_labels=labels,
+        waivers=waivers + (DEFAULT_WAIVERS if use_defaults else ()),
+        fail_on=args.fail_on,
+        baseline=baseline,
+    )
+
+
+def _use_color(choice: str) -> bool:
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+def _render(report: Report, fmt: str, args: argparse.Namespace, *, to_terminal: bool) -> str:
+    if fmt == "text":
+        color = to_terminal and _use_color(args.color)
+        return render_text(report, color=color, quiet=args.quiet)
+    return RENDERERS[fmt](report)
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output:
+        write_atomic(output, text)
+    else:
+        sys.stdout.write(text)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; returns the exit code (0 clean, 1 findings, 2 usage/input error)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "diff":
+        return diff_main(argv[1:])
+    parser = build_parser()
+    args = parser.parse_args(argv)
     if args.list_checks:
         sys.stdout.write(list_checks())
         return 0
     if not args.paths:
         parser.error("no PATH given (use - to read standard input)")
     try:
-        labels = parse_namespace_labels(args.namespace_labels)
-    except UsageError as exc:
-        parser.error(str(exc))
+        options = _options(parser, args)
+        report = scan(args.paths, options)
+        _emit(_render(report, args.format, args, to_terminal=not args.output), args.output)
+        for name in EXTRA_OUTPUTS:
+            path = getattr(args, f"{name}_file")
+            if path:
+                write_atomic(path, _render(report, name, args, to_terminal=False))
+        if args.write_baseline:
+            baseline = report_to_json(report)
+            baseline["findings"] = [f for f in baseline["findings"] if not f["waived"]]
+            write_atomic(args.write_baseline, json.dumps(baseline, indent=2) + "\n")
     except InputError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2
-    options = Options(
-        level=Level(args.profile),
-        version=version,
-        mesh=MeshMode(args.mesh),
-        namespace_labels=labels,
-        waivers=() if args.no_default_waivers else DEFAULT_WAIVERS,
-    )
-    report = scan(args.paths, options)
-    text = RENDERERS[args.format](report)
-    if args.output:
-        try:
-            write_atomic(args.output, text)
-        except OSError as exc:
-            print(f"{PROG}: error: {args.output}: {exc.strerror or exc}", file=sys.stderr)
-            return 2
-    else:
-        sys.stdout.write(text)
+    except OSError as exc:
+        name = exc.filename or ""
+        print(f"{PROG}: error: {name}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     for error in report.errors:
         print(f"{PROG}: error: {error}", file=sys.stderr)
     return report.exit_code
+
+
+def render_diff(added: list[Finding], fixed: list[Finding], fmt: str) -> str:
+    """The diff as text (or JSON): added findings, then fixed ones."""
+    if fmt == "json":
+        data = {"version": 1, "added": finding_list(added), "fixed": finding_list(fixed)}
+        return json.dumps(data, indent=2) + "\n"
+    lines = []
+    for title, findings in (("added", added), ("fixed", fixed)):
+        lines.append(f"{len(findings)} finding(s) {title}:")
+        for f in findings:
+            where = f"{f.kind} {f.namespace + '/' if f.namespace else ''}{f.name}"
+            container = f" [{f.container}]" if f.container else ""
+            location = f"{f.file}:{f.line}" if f.line is not None else f.file or ""
+            mark = "+" if title == "added" else "-"
+            lines.append(f"  {mark} {f.rule}  {where}{container}: {f.message}  ({location})")
+    return "\n".join(lines) + "\n"
+
+
+def diff_main(argv: Sequence[str]) -> int:
+    """``rootless-check diff BASE HEAD``: exit 1 only when the change adds failing findings."""
+    parser = build_diff_parser()
+    args = parser.parse_args(argv)
+    if args.format not in ("text", "json"):
+        parser.error("diff supports --format text or json")
+    try:
+        options = _options(parser, args)
+        base = scan([args.base], options)
+        head = scan([args.head], options)
+        added, fixed = diff_findings(base.findings, head.findings)
+        _emit(render_diff(added, fixed, args.format), args.output)
+    except InputError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"{PROG}: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    errors = base.errors + head.errors
+    for error in errors:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+    if errors:
+        return 2
+    return 1 if any(fails_run(f, options.fail_on) for f in added) else 0
 
 
 def run() -> None:

@@ -9,8 +9,10 @@ becomes an :class:`InputError` in the report and the rest is still checked.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
 from policy.documents import parse_chunk, peek_kind, split_documents
@@ -24,7 +26,7 @@ from policy.pss import Level, evaluate_pod
 from policy.pss._util import visit_containers
 from policy.resources import Resource, format_path, locate, resources_of
 from policy.sources import Source, expand_paths, read_source
-from policy.waivers import DEFAULT_WAIVERS, Waiver, first_match
+from policy.waivers import DEFAULT_WAIVERS, WAIVE_ANNOTATION, Waiver, annotation_waiver, first_match
 
 SKIPPED_WITHOUT_PARSING = frozenset({"CustomResourceDefinition"})
 """Kinds whose documents are counted but never built: they cannot hold a pod spec."""
@@ -45,6 +47,9 @@ class Options:
     mesh: MeshMode = MeshMode.AUTO
     namespace_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     waivers: tuple[Waiver, ...] = DEFAULT_WAIVERS
+    fail_on: str = "error"
+    baseline: Counter[tuple[str, str, str, str, str]] | None = None
+    today: date = field(default_factory=date.today)
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,17 @@ class Finding:
     injected: bool = False
     waived: bool = False
     waiver_reason: str | None = None
+    baselined: bool = False
+
+    @property
+    def key(self) -> tuple[str, str, str, str, str]:
+        """What identifies a finding across runs (baselines, diffs): not its line."""
+        return (self.rule, self.kind, self.namespace or "", self.name, self.container or "")
+
+    @property
+    def fails(self) -> bool:
+        """Whether this finding counts against the run (not waived, not in the baseline)."""
+        return not self.waived and not self.baselined
 
     def to_json(self) -> dict[str, Any]:
         """The finding as the JSON contract's object."""
@@ -89,6 +105,7 @@ class Finding:
             "injected": self.injected,
             "waived": self.waived,
             "waiverReason": self.waiver_reason,
+            "baselined": self.baselined,
         }
 
 
@@ -184,8 +201,8 @@ class Report:
 
     @property
     def failed(self) -> bool:
-        """Whether any finding fails the run (an unwaived error)."""
-        return any(f.severity == "error" and not f.waived for f in self.findings)
+        """Whether any finding fails the run (see :func:`fails_run`)."""
+        return any(fails_run(f, self.options.fail_on) for f in self.findings)
 
     @property
     def exit_code(self) -> int:
@@ -193,6 +210,15 @@ class Report:
         if self.errors:
             return 2
         return 1 if self.failed else 0
+
+
+SEVERITY_RANK = {"note": 0, "warning": 1, "error": 2}
+FAIL_ON = {"error": 2, "warning": 1, "never": 3}
+
+
+def fails_run(finding: Finding, fail_on: str = "error") -> bool:
+    """Whether ``finding`` fails the run: not waived or baselined, and severe enough."""
+    return finding.fails and SEVERITY_RANK.get(finding.severity, 2) >= FAIL_ON[fail_on]
 
 
 def scan(paths: Iterable[str], options: Options | None = None) -> Report:
@@ -245,10 +271,19 @@ def analyze(report: Report) -> None:
     options = report.options
     report.mesh = read_mesh_config(report.resources, options.mesh)
     report.namespaces = collect_namespaces(report.resources, options.namespace_labels)
+    active = tuple(w for w in options.waivers if not w.expired(options.today))
+    usage: Counter[Waiver] = Counter()
+    declared: list[Waiver] = [w for w in options.waivers if w.source != "built-in"]
     findings: list[Finding] = []
     for resource in report.resources:
         try:
-            for workload in check_resource(resource, report):
+            own = resource_waivers(resource)
+        except InputError as exc:
+            report.errors.append(exc)
+            own = []
+        declared += own
+        try:
+            for workload in check_resource(resource, report, (*own, *active), usage):
                 report.workloads.append(workload)
                 findings.extend(workload.findings)
         except Exception as exc:  # a bug must not hide the other resources' findings
@@ -260,7 +295,12 @@ def analyze(report: Report) -> None:
             )
     injected_any = any(w.admitted.injected for w in report.workloads)
     for problem in install_problems(report.mesh, report.namespaces, injected_any):
-        findings.append(_waive(mesh_finding(problem), options.waivers))
+        findings.append(_waive(mesh_finding(problem), active, usage))
+    findings += waiver_findings(declared, usage, options.today)
+    if options.baseline is not None:
+        from policy.baseline import apply_baseline
+
+        findings = apply_baseline(findings, options.baseline)
     report.findings = findings
     s = report.summary
     s.pod_specs = len(report.workloads)
@@ -270,13 +310,80 @@ def analyze(report: Report) -> None:
     )
     s.injected_pods = sum(1 for w in report.workloads if w.admitted.injected)
     s.findings = len(findings)
-    s.failing = sum(1 for f in findings if f.severity == "error" and not f.waived)
+    s.failing = sum(1 for f in findings if fails_run(f, options.fail_on))
     s.waived = sum(1 for f in findings if f.waived)
     s.errors = len(report.errors)
 
 
-def check_resource(resource: Resource, report: Report) -> list[Workload]:
-    """Admit and check each pod spec of one resource."""
+def resource_waivers(resource: Resource) -> list[Waiver]:
+    """The waivers an object declares with its waive annotation (object or pod template)."""
+    waivers = []
+    places: list[tuple[Any, tuple[str | int, ...]]] = [
+        (resource.obj.get("metadata"), ("metadata",))
+    ]
+    for pod in find_pod_specs(resource):
+        if pod.metadata_path is not None:
+            places.append((pod.metadata, pod.metadata_path))
+    for metadata, path in places:
+        annotations = metadata.get("annotations") if isinstance(metadata, Mapping) else None
+        if isinstance(annotations, Mapping) and WAIVE_ANNOTATION in annotations:
+            line = locate(resource.root, (*resource.base, *path, "annotations", WAIVE_ANNOTATION))
+            waivers.append(
+                annotation_waiver(
+                    annotations[WAIVE_ANNOTATION],
+                    file=resource.file,
+                    line=line,
+                    kind=resource.kind,
+                    namespace=resource.namespace,
+                    name=resource.name,
+                )
+            )
+    return waivers
+
+
+def waiver_findings(
+    waivers: Iterable[Waiver], usage: Counter[Waiver], today: date
+) -> list[Finding]:
+    """``waiverExpired`` for expired waivers, ``waiverUnused`` for those that matched nothing."""
+    from policy.rules import WAIVER_EXPIRED, WAIVER_UNUSED
+
+    out = []
+    for waiver in waivers:
+        if waiver.expired(today):
+            rule, message = WAIVER_EXPIRED, f"waiver expired on {waiver.expires}: {waiver.reason}"
+        elif usage[waiver] == 0:
+            rule, message = WAIVER_UNUSED, f"waiver matches no finding: {waiver.reason}"
+        else:
+            continue
+        out.append(
+            Finding(
+                rule=rule.id,
+                level=rule.level,
+                severity=rule.severity,
+                kind="Waiver",
+                api_version="",
+                namespace=waiver.namespace,
+                name=waiver.describe(),
+                container=waiver.container,
+                path="",
+                pod_path=None,
+                message=message,
+                file=waiver.file,
+                line=waiver.line,
+                found_by=waiver.source,
+            )
+        )
+    return out
+
+
+def check_resource(
+    resource: Resource,
+    report: Report,
+    waivers: Iterable[Waiver] = (),
+    usage: Counter[Waiver] | None = None,
+) -> list[Workload]:
+    """Admit and check each pod spec of one resource; apply ``waivers`` (counting their use)."""
+    waivers = tuple(waivers)
     workloads = []
     for pod in find_pod_specs(resource):
         admitted = admit(pod, report.namespaces, report.mesh)
@@ -285,15 +392,17 @@ def check_resource(resource: Resource, report: Report) -> list[Workload]:
             findings.append(mesh_finding(problem, admitted.pod))
         for problem in pod_ambient_conflict(admitted):
             findings.append(mesh_finding(problem, admitted.pod))
-        waived = tuple(_waive(f, report.options.waivers) for f in findings)
+        waived = tuple(_waive(f, waivers, usage) for f in findings)
         workloads.append(Workload(admitted, waived))
     return workloads
 
 
-def _waive(finding: Finding, waivers: Iterable[Waiver]) -> Finding:
+def _waive(finding: Finding, waivers: Iterable[Waiver], usage: Counter[Waiver] | None) -> Finding:
     waiver = first_match(finding, waivers)
     if waiver is None:
         return finding
+    if usage is not None:
+        usage[waiver] += 1
     return replace(finding, waived=True, waiver_reason=waiver.reason)
 
 

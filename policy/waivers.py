@@ -1,16 +1,30 @@
 """Waivers: findings that are known and accepted. Waived findings stay in every report.
 
-The built-in list waives the mesh's node agents, which need root, host paths and extra
-capabilities by design: ``istio-cni-node`` (the CNI plugin's DaemonSet) and ``ztunnel``
-(ambient mode's DaemonSet). ``--no-default-waivers`` turns the list off.
+Three sources, applied in this order (the first match wins):
+
+- an object's annotation ``rootless-check.kubeflow.org/waive: "rule[,rule]: reason"``;
+- the configuration file (``.rootless-check.yaml`` or ``--config``): waivers by rule, kind,
+  namespace, name and container (shell-style patterns), each with a required ``reason`` and
+  an optional ``expires`` date. An expired waiver no longer applies and fails the run
+  (``waiverExpired``); one that matches nothing is reported (``waiverUnused``);
+- the built-in list, which waives the mesh's node agents: they need root, host paths and
+  extra capabilities by design: ``istio-cni-node`` (the CNI plugin's DaemonSet) and
+  ``ztunnel`` (ambient mode's DaemonSet). ``--no-default-waivers`` or
+  ``defaultWaivers: false`` in the configuration turns it off.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from fnmatch import fnmatchcase
-from typing import Protocol
+from pathlib import Path
+from typing import Any, Protocol
+
+from policy.documents import Chunk, LineDict, parse_chunk
+from policy.errors import InputError
 
 
 class Waivable(Protocol):
@@ -38,7 +52,27 @@ class Waiver:
     namespace: str | None = None
     name: str | None = None
     container: str | None = None
+    expires: date | None = None
     source: str = "built-in"
+    file: str | None = None
+    line: int | None = None
+
+    def expired(self, today: date) -> bool:
+        """Whether the waiver's expiry date has passed (it lasts through that day)."""
+        return self.expires is not None and self.expires < today
+
+    def describe(self) -> str:
+        """The waiver in a few words, for messages."""
+        parts = [f"rules={','.join(self.rules)}"]
+        for label, value in (
+            ("kind", self.kind),
+            ("namespace", self.namespace),
+            ("name", self.name),
+            ("container", self.container),
+        ):
+            if value is not None:
+                parts.append(f"{label}={value}")
+        return " ".join(parts)
 
     def matches(self, finding: Waivable) -> bool:
         """Whether this waiver covers ``finding``."""
@@ -54,6 +88,12 @@ class Waiver:
                 return False
         return True
 
+
+WAIVE_ANNOTATION = "rootless-check.kubeflow.org/waive"
+"""An object annotation that waives rules for that object: ``"rule[,rule]: reason"``."""
+
+CONFIG_FILE = ".rootless-check.yaml"
+"""The configuration file read from the current directory when ``--config`` is not given."""
 
 DEFAULT_WAIVERS = (
     Waiver(
@@ -74,3 +114,122 @@ DEFAULT_WAIVERS = (
 def first_match(finding: Waivable, waivers: Iterable[Waiver]) -> Waiver | None:
     """The first waiver that covers ``finding``, if any."""
     return next((w for w in waivers if w.matches(finding)), None)
+
+
+@dataclass(frozen=True)
+class Config:
+    """The configuration file: waivers, and whether the built-in ones stay in force."""
+
+    waivers: tuple[Waiver, ...] = ()
+    default_waivers: bool = True
+    file: str | None = None
+
+
+_WAIVER_KEYS = {"rule", "rules", "kind", "namespace", "name", "container", "reason", "expires"}
+
+
+def load_config(path: str) -> Config:
+    """Read a configuration file (``.rootless-check.yaml``).
+
+    Raises :class:`InputError` naming the file and line for anything malformed: unknown
+    keys, a waiver without a reason, a bad date.
+    """
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        message = getattr(exc, "strerror", None) or str(exc)
+        raise InputError(path, None, f"cannot read configuration: {message}") from None
+    data = parse_chunk(path, Chunk(0, 1, text)).data
+    if data is None:
+        return Config(file=path)
+    if not isinstance(data, Mapping):
+        raise InputError(path, 1, "configuration must be a mapping")
+    unknown = set(data) - {"waivers", "defaultWaivers"}
+    if unknown:
+        key = sorted(map(str, unknown))[0]
+        raise InputError(path, _line(data, key), f"unknown configuration key {key!r}")
+    default = data.get("defaultWaivers", True)
+    if not isinstance(default, bool):
+        raise InputError(
+            path, _line(data, "defaultWaivers"), "defaultWaivers must be true or false"
+        )
+    entries = data.get("waivers") or []
+    if not isinstance(entries, list):
+        raise InputError(path, _line(data, "waivers"), "waivers must be a list")
+    lines = getattr(entries, "item_lines", [None] * len(entries))
+    waivers = tuple(_waiver(path, entry, line) for entry, line in zip(entries, lines, strict=False))
+    return Config(waivers=waivers, default_waivers=default, file=path)
+
+
+def _line(mapping: Any, key: str) -> int | None:
+    return mapping.key_lines.get(key) if isinstance(mapping, LineDict) else None
+
+
+def _waiver(path: str, entry: Any, line: int | None) -> Waiver:
+    """One waiver entry of the configuration file."""
+    if not isinstance(entry, Mapping):
+        raise InputError(path, line, "a waiver must be a mapping")
+    unknown = set(entry) - _WAIVER_KEYS
+    if unknown:
+        key = sorted(map(str, unknown))[0]
+        raise InputError(path, _line(entry, key) or line, f"unknown waiver key {key!r}")
+    reason = entry.get("reason")
+    if not isinstance(reason, str) or not reason.strip():
+        raise InputError(path, line, "a waiver needs a reason")
+    rules: Any = entry.get("rules", entry.get("rule", "*"))
+    rules = [rules] if isinstance(rules, str) else rules
+    if not isinstance(rules, list) or not rules or not all(isinstance(r, str) for r in rules):
+        raise InputError(path, line, "rules must be a rule id or a list of rule ids")
+    fields: dict[str, str | None] = {}
+    for key in ("kind", "namespace", "name", "container"):
+        value = entry.get(key)
+        if value is not None and not isinstance(value, str):
+            raise InputError(path, _line(entry, key) or line, f"{key} must be a string")
+        fields[key] = value
+    expires_value = entry.get("expires")
+    expires: date | None = None
+    if expires_value is not None:
+        try:
+            expires = date.fromisoformat(str(expires_value))
+        except ValueError:
+            where = _line(entry, "expires") or line
+            raise InputError(
+                path, where, f"expires {expires_value!r} is not a YYYY-MM-DD date"
+            ) from None
+    return Waiver(
+        reason=reason.strip(),
+        rules=tuple(rules),
+        expires=expires,
+        source="config",
+        file=path,
+        line=line,
+        **fields,
+    )
+
+
+_ANNOTATION = re.compile(r"^\s*([A-Za-z0-9_*,\s-]+?)\s*:\s*(\S.*)$", re.DOTALL)
+
+
+def annotation_waiver(
+    value: Any, *, file: str, line: int | None, kind: str, namespace: str | None, name: str
+) -> Waiver:
+    """The waiver an object's ``rootless-check.kubeflow.org/waive`` annotation declares.
+
+    Raises :class:`InputError` when the value is not ``"rule[,rule]: reason"``.
+    """
+    match = _ANNOTATION.match(value) if isinstance(value, str) else None
+    if match is None:
+        raise InputError(file, line, f'{WAIVE_ANNOTATION} must be "rule[,rule]: reason"')
+    rules = tuple(r.strip() for r in match.group(1).split(",") if r.strip())
+    if not rules:
+        raise InputError(file, line, f"{WAIVE_ANNOTATION} names no rule")
+    return Waiver(
+        reason=match.group(2).strip(),
+        rules=rules,
+        kind=kind,
+        namespace=namespace,
+        name=name,
+        source="annotation",
+        file=file,
+        line=line,
+    )

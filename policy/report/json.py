@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from policy.scan import Report
+from policy.scan import Finding, Report
 
 JSON_VERSION = 1
 
@@ -53,9 +53,14 @@ def report_to_json(report: Report) -> dict[str, Any]:
             }
             for row in report.namespace_summaries()
         ],
-        "findings": [f.to_json() for f in report.findings],
+        "findings": finding_list(report.findings),
         "errors": [{"file": e.file, "line": e.line, "message": e.message} for e in report.errors],
     }
+
+
+def finding_list(findings: list[Finding]) -> list[dict[str, Any]]:
+    """Findings as the JSON contract's objects."""
+    return [f.to_json() for f in findings]
 
 
 def render_json(report: Report) -> str:

@@ -164,5 +164,6 @@ def test_bad_bytes_never_traceback(data: bytes) -> None:
 def test_list_checks(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--list-checks"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0].split() == ["ID", "LEVEL", "VERSIONS", "TITLE"]
-    assert any(line.split()[:3] == ["privileged", "baseline", "v1.0+"] for line in out)
+    assert out[0].split() == ["ID", "LEVEL", "SEVERITY", "VERSIONS", "TITLE"]
+    assert any(line.split()[:4] == ["privileged", "baseline", "error", "v1.0+"] for line in out)
+    assert any(line.split()[:4] == ["istioInit", "mesh", "error", "-"] for line in out)

@@ -1,0 +1,82 @@
+"""Every rule rootless-check can report, in one registry: Pod Security checks, mesh rules,
+and the rules about waivers themselves. Reports (SARIF's rule table, the rule reference
+docs, ``--list-checks``) are generated from here, so they never drift from the code.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+
+from policy.mesh.rules import MESH_RULES
+from policy.pss import all_checks
+
+DOCS_URL = "https://github.com/kubeflow/kubeflow-devtools/blob/main/docs/rules.md"
+"""Where the generated rule reference lives; each rule links to its anchor there."""
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """What a report needs to know about a rule."""
+
+    id: str
+    level: str
+    severity: str
+    title: str
+    doc: str
+    versions: str = ""
+
+    @property
+    def help_uri(self) -> str:
+        """The rule's section in the rule reference."""
+        return f"{DOCS_URL}#{self.id.lower()}"
+
+    @property
+    def summary(self) -> str:
+        """The first paragraph of the rule's documentation, on one line."""
+        first = self.doc.strip().split("\n\n")[0] if self.doc.strip() else self.title
+        return " ".join(first.split())
+
+
+WAIVER_EXPIRED = RuleInfo(
+    "waiverExpired",
+    "config",
+    "error",
+    "A waiver has expired",
+    "A waiver in the configuration file has an `expires` date in the past. The run fails until "
+    "the waiver is renewed (with a new reason and date) or removed and the findings it covered "
+    "are fixed.",
+)
+WAIVER_UNUSED = RuleInfo(
+    "waiverUnused",
+    "config",
+    "warning",
+    "A waiver matches nothing",
+    "A waiver in the configuration file no longer matches any finding: the problem it covered "
+    "is gone. Remove it, so that it cannot hide a new problem later.",
+)
+
+CONFIG_RULES = (WAIVER_EXPIRED, WAIVER_UNUSED)
+
+
+def all_rules() -> list[RuleInfo]:
+    """Every rule: Pod Security checks (PSA order), then mesh rules, then waiver rules."""
+    rules = [
+        RuleInfo(
+            check.id,
+            check.level.value,
+            "error",
+            check.title,
+            inspect.cleandoc(check.doc),
+            ", ".join(f"v1.{v.minimum_version}+" for v in check.versions),
+        )
+        for check in all_checks()
+    ]
+    rules += [RuleInfo(r.id, "mesh", r.severity, r.title, r.doc) for r in MESH_RULES]
+    rules += CONFIG_RULES
+    return rules
+
+
+def rule_index() -> dict[str, RuleInfo]:
+    """All rules by id."""
+    return {rule.id: rule for rule in all_rules()}
