@@ -21,6 +21,7 @@ from policy.mesh.config import MeshConfig, MeshMode, read_mesh_config
 from policy.mesh.inject import Admitted, admit
 from policy.mesh.rules import MeshProblem, install_problems, pod_ambient_conflict, pod_problems
 from policy.namespaces import Namespaces, collect_namespaces
+from policy.origins import OriginResolver
 from policy.podspecs import PodSpec, find_pod_specs
 from policy.pss import Level, evaluate_pod
 from policy.pss._util import visit_containers
@@ -163,6 +164,7 @@ class Report:
     mesh: MeshConfig = field(default_factory=MeshConfig)
     namespaces: Namespaces = field(default_factory=Namespaces)
     summary: Summary = field(default_factory=Summary)
+    origins: OriginResolver = field(default_factory=OriginResolver)
 
     @property
     def pod_specs(self) -> list[PodSpec]:
@@ -295,7 +297,7 @@ def analyze(report: Report) -> None:
             )
     injected_any = any(w.admitted.injected for w in report.workloads)
     for problem in install_problems(report.mesh, report.namespaces, injected_any):
-        findings.append(_waive(mesh_finding(problem), active, usage))
+        findings.append(_waive(mesh_finding(problem, origins=report.origins), active, usage))
     findings += waiver_findings(declared, usage, options.today)
     if options.baseline is not None:
         from policy.baseline import apply_baseline
@@ -387,11 +389,11 @@ def check_resource(
     workloads = []
     for pod in find_pod_specs(resource):
         admitted = admit(pod, report.namespaces, report.mesh)
-        findings = check_pod(admitted, report.options)
+        findings = check_pod(admitted, report.options, report.origins)
         for problem in pod_problems(admitted, report.namespaces):
-            findings.append(mesh_finding(problem, admitted.pod))
+            findings.append(mesh_finding(problem, admitted.pod, report.origins))
         for problem in pod_ambient_conflict(admitted):
-            findings.append(mesh_finding(problem, admitted.pod))
+            findings.append(mesh_finding(problem, admitted.pod, report.origins))
         waived = tuple(_waive(f, waivers, usage) for f in findings)
         workloads.append(Workload(admitted, waived))
     return workloads
@@ -406,7 +408,21 @@ def _waive(finding: Finding, waivers: Iterable[Waiver], usage: Counter[Waiver] |
     return replace(finding, waived=True, waiver_reason=waiver.reason)
 
 
-def check_pod(admitted: Admitted, options: Options) -> list[Finding]:
+def where(
+    resource: Resource, relative: tuple[str | int, ...], origins: OriginResolver | None
+) -> tuple[str, int | None]:
+    """The file and line of a field: in the source file its origin annotation names, if any,
+    else in the input."""
+    if origins is not None:
+        source = origins.locate(resource, relative)
+        if source is not None:
+            return source
+    return resource.file, locate(resource.root, (*resource.base, *relative))
+
+
+def check_pod(
+    admitted: Admitted, options: Options, origins: OriginResolver | None = None
+) -> list[Finding]:
     """Run the Pod Security checks for ``options`` on one admitted pod."""
     pod = admitted.pod
     resource = pod.resource
@@ -415,6 +431,7 @@ def check_pod(admitted: Admitted, options: Options) -> list[Finding]:
     for check, violation in evaluate_pod(pod.metadata, pod.spec, options.level, options.version):
         relative = pod.field_path(violation.field, violation.root)
         from_mesh = violation.root == "spec" and tuple(violation.field[:2]) in injected
+        file, line = where(resource, relative, origins)
         findings.append(
             Finding(
                 rule=check.id,
@@ -428,8 +445,8 @@ def check_pod(admitted: Admitted, options: Options) -> list[Finding]:
                 path=format_path(relative),
                 pod_path=format_path(pod.path),
                 message=violation.message + (" (injected by the mesh)" if from_mesh else ""),
-                file=resource.file,
-                line=locate(resource.root, (*resource.base, *relative)),
+                file=file,
+                line=line,
                 found_by=pod.found_by,
                 injected=from_mesh,
             )
@@ -437,10 +454,13 @@ def check_pod(admitted: Admitted, options: Options) -> list[Finding]:
     return findings
 
 
-def mesh_finding(problem: MeshProblem, pod: PodSpec | None = None) -> Finding:
+def mesh_finding(
+    problem: MeshProblem, pod: PodSpec | None = None, origins: OriginResolver | None = None
+) -> Finding:
     """A mesh rule's problem as a report finding."""
     resource = problem.resource
     path = format_path(problem.path)
+    file, line = where(resource, problem.path, origins) if resource else (None, None)
     return Finding(
         rule=problem.rule.id,
         level="mesh",
@@ -453,8 +473,8 @@ def mesh_finding(problem: MeshProblem, pod: PodSpec | None = None) -> Finding:
         path=path,
         pod_path=format_path(pod.path) if pod else None,
         message=problem.message,
-        file=resource.file if resource else None,
-        line=locate(resource.root, (*resource.base, *problem.path)) if resource else None,
+        file=file,
+        line=line,
         found_by=pod.found_by if pod else None,
         injected=problem.container is not None and pod is not None and problem.path == pod.path,
     )
