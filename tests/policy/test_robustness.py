@@ -89,10 +89,10 @@ def test_a_failing_check_does_not_hide_other_resources(monkeypatch: Any) -> None
 
     real = scan_module.check_pod
 
-    def flaky(admitted: Any, options: Options) -> Any:
+    def flaky(admitted: Any, *args: Any) -> Any:
         if admitted.pod.resource.name == "boom":
             raise RuntimeError("bug")
-        return real(admitted, options)
+        return real(admitted, *args)
 
     monkeypatch.setattr(scan_module, "check_pod", flaky)
     pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {}\nspec:\n  containers:\n"
