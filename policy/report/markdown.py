@@ -87,4 +87,20 @@ def render_markdown(report: Report) -> str:
         if len(failing) > MAX_ROWS:
             out.append(f"\n… and {len(failing) - MAX_ROWS} more.")
         out.append("")
+    accepted = [f for f in report.findings if f.waived or f.baselined]
+    if accepted:
+        out += [
+            f"<details><summary>{len(accepted)} waived or baselined finding(s)</summary>",
+            "",
+            "| resource | container | rule | why accepted |",
+            "|---|---|---|---|",
+        ]
+        for f in accepted[:MAX_ROWS]:
+            why = f.waiver_reason or "" if f.waived else "in the baseline"
+            out.append(
+                f"| {_cell(_where(f))} | {_cell(f.container or '')} | `{f.rule}` | {_cell(why)} |"
+            )
+        if len(accepted) > MAX_ROWS:
+            out.append(f"\n… and {len(accepted) - MAX_ROWS} more.")
+        out += ["", "</details>", ""]
     return "\n".join(out) + "\n"

@@ -229,3 +229,37 @@ def test_quiet_and_colour(mixed: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert "\033[31m" in capsys.readouterr().out
     main([str(mixed), "--profile", "baseline", "--color", "always", "--no-color"])
     assert "\033[" not in capsys.readouterr().out
+
+
+def test_markdown_lists_waived_findings(mixed: Path) -> None:
+    text = render_markdown(scan([str(mixed)], Options(level=Level.BASELINE)))
+    assert "waived or baselined finding(s)</summary>" in text
+    assert "| DaemonSet kube-system/istio-cni-node | install-cni | `privileged` |" in text
+
+
+@needs_corpus
+@pytest.mark.parametrize("fmt", ["text", "json", "junit", "github", "markdown"])
+def test_every_format_on_the_corpus(fmt: str, tmp_path: Path) -> None:
+    from policy.report import RENDERERS
+
+    report = scan([str(V1_10)], Options())
+    text = RENDERERS[fmt](report)
+    failing = report.summary.failing
+    assert failing > 50
+    if fmt == "json":
+        assert json.loads(text)["summary"]["failing"] == failing
+    elif fmt == "junit":
+        out = tmp_path / "j.xml"
+        out.write_text(text)
+        xml = JUnitXml.fromfile(str(out))
+        assert xml.tests >= report.summary.pod_specs
+        assert (
+            sum(1 for suite in xml for case in suite for r in case.result if r._tag == "failure")
+            == failing
+        )
+    elif fmt == "github":
+        assert sum(1 for line in text.splitlines() if line.startswith("::error ")) == failing
+    elif fmt == "markdown":
+        assert f"{failing} failing finding(s)" in text
+    else:
+        assert text.rstrip().splitlines()[-1].startswith("FAIL:")
