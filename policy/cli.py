@@ -83,6 +83,18 @@ def _common(parser: argparse.ArgumentParser) -> None:
         default="error",
         help="lowest severity that fails the run (default: error)",
     )
+    parser.add_argument(
+        "--schema",
+        action="store_true",
+        help="also validate every object against the Kubernetes OpenAPI schema (custom "
+        "resources have none: they are counted as skipped)",
+    )
+    parser.add_argument(
+        "--kubernetes-version",
+        metavar="1.N|latest",
+        help="with --schema: the Kubernetes version whose schemas to use (default: the newest "
+        "kubernetes-validate has)",
+    )
     parser.add_argument("--format", choices=sorted(RENDERERS), default="text")
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
     parser.add_argument("--quiet", "-q", action="store_true", help="text: failing findings only")
@@ -174,6 +186,16 @@ def _options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Optio
         labels = parse_namespace_labels(args.namespace_labels)
     except (ValueError, UsageError) as exc:
         parser.error(str(exc))
+    schema_version = None
+    if args.kubernetes_version is not None and not args.schema:
+        parser.error("--kubernetes-version needs --schema")
+    if args.schema:
+        from policy.schema import parse_kubernetes_version
+
+        try:
+            schema_version = parse_kubernetes_version(args.kubernetes_version or "latest")
+        except UsageError as exc:
+            parser.error(str(exc))
     config_path = args.config or (CONFIG_FILE if os.path.isfile(CONFIG_FILE) else None)
     waivers: tuple[Any, ...] = ()
     use_defaults = not args.no_default_waivers
@@ -190,6 +212,7 @@ def _options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Optio
         waivers=waivers + (DEFAULT_WAIVERS if use_defaults else ()),
         fail_on=args.fail_on,
         baseline=baseline,
+        schema_version=schema_version,
     )
 
 

@@ -58,6 +58,18 @@ WAIVER_UNUSED = RuleInfo(
 
 CONFIG_RULES = (WAIVER_EXPIRED, WAIVER_UNUSED)
 
+SCHEMA = RuleInfo(
+    "schema",
+    "schema",
+    "error",
+    "An object does not match the Kubernetes OpenAPI schema",
+    "With `--schema`, every object whose kind Kubernetes defines is validated against the "
+    "OpenAPI schema of `--kubernetes-version` (the schemas kubernetes-validate ships): a field "
+    "of the wrong type, a missing required field or a value outside its enumeration is a "
+    "finding at that field. The API server would reject the object. Custom resources have no "
+    "such schema and are counted in `schemaSkipped` instead.",
+)
+
 
 def all_rules() -> list[RuleInfo]:
     """Every rule: Pod Security checks (PSA order), then mesh rules, then waiver rules."""
@@ -74,6 +86,7 @@ def all_rules() -> list[RuleInfo]:
     ]
     rules += [RuleInfo(r.id, "mesh", r.severity, r.title, r.doc) for r in MESH_RULES]
     rules += CONFIG_RULES
+    rules.append(SCHEMA)
     return rules
 
 

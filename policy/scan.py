@@ -51,6 +51,8 @@ class Options:
     fail_on: str = "error"
     baseline: Counter[tuple[str, str, str, str, str]] | None = None
     today: date = field(default_factory=date.today)
+    schema_version: str | None = None
+    """``--schema``: the Kubernetes version (``1.N``) to validate objects against; ``None``: off."""
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,7 @@ class Summary:
     failing: int = 0
     waived: int = 0
     errors: int = 0
+    schema_skipped: int = 0
 
 
 @dataclass(frozen=True)
@@ -298,6 +301,13 @@ def analyze(report: Report) -> None:
     injected_any = any(w.admitted.injected for w in report.workloads)
     for problem in install_problems(report.mesh, report.namespaces, injected_any):
         findings.append(_waive(mesh_finding(problem, origins=report.origins), active, usage))
+    if options.schema_version is not None:
+        from policy.schema import check_schemas
+
+        checked = check_schemas(report.resources, options.schema_version, report.origins)
+        findings += [_waive(f, active, usage) for f in checked.findings]
+        report.errors += checked.errors
+        report.summary.schema_skipped = checked.skipped
     findings += waiver_findings(declared, usage, options.today)
     if options.baseline is not None:
         from policy.baseline import apply_baseline

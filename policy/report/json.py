@@ -32,6 +32,7 @@ def report_to_json(report: Report) -> dict[str, Any]:
             "failing": s.failing,
             "waived": s.waived,
             "errors": s.errors,
+            "schemaSkipped": s.schema_skipped,
         },
         "mesh": {
             "mode": report.mesh.mode.value,
