@@ -17,7 +17,7 @@ import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 
@@ -66,11 +66,15 @@ class Document:
 
 @dataclass(frozen=True)
 class Chunk:
-    """The text of one document and the 1-based line it starts at in its file."""
+    """The text of one document and the 1-based line it starts at in its file.
+
+    ``error``: why the document could not be kept (too large); :func:`parse_chunk` raises it.
+    """
 
     index: int
     line: int
     text: str
+    error: str | None = None
 
 
 _MARKER = re.compile(r"^(?:---|\.\.\.)(?=[ \t\r\n]|$)", re.MULTILINE)
@@ -99,9 +103,143 @@ def split_documents(text: str) -> Iterator[Chunk]:
 _BLANK = re.compile(r"^\s*(?:#.*)?$|^(?:---|\.\.\.)\s*(?:#.*)?$|^%", re.MULTILINE)
 
 
+_HEAD = 4096
+
+
 def _has_content(piece: str) -> bool:
     """Whether a chunk holds anything but blank lines, comments, markers and directives."""
+    if len(piece) > _HEAD:
+        # Content is almost always in the first lines: look there before splitting it all.
+        head = piece[:_HEAD].splitlines()[:-1]  # the last line may be cut short
+        if any(not _BLANK.match(line) for line in head):
+            return True
     return any(not _BLANK.match(line) for line in piece.splitlines())
+
+
+_MARKER_BYTES = re.compile(rb"^(?:---|\.\.\.)(?=[ \t\r\n]|$)", re.MULTILINE)
+STREAM_BLOCK = 256 * 1024
+"""How much of a file :func:`stream_documents` reads at a time."""
+
+
+def stream_documents(
+    file: str, stream: BinaryIO, block_size: int = STREAM_BLOCK
+) -> Iterator[Chunk]:
+    """:func:`split_documents` over a binary stream, holding one document at a time.
+
+    The chunks are those of ``split_documents(decode(file, stream.read()))``, but the whole
+    file is never in memory: a 12 MB render costs the size of its largest document. Each
+    document's bytes are checked the way :func:`policy.sources.decode` checks a file: a NUL
+    byte or invalid UTF-8 raises :class:`InputError` naming the line (the rest of the stream
+    is not read). A document over :data:`MAX_DOCUMENT_BYTES` is dropped as it is read: its
+    chunk carries an error, and the documents after it are still read.
+    """
+    splitter = _Splitter(file)
+    while True:
+        block = stream.read(block_size)
+        yield from splitter.feed(block)
+        if not block:
+            return
+
+
+class _Splitter:
+    """The state of :func:`stream_documents` between blocks."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.buf = bytearray()  # from the start of the current document (or of a line)
+        self.scanned = 0  # buf[:scanned]: complete lines already searched for markers
+        self.line = 1  # the line buf[0] is on
+        self.offset = 0  # the file offset of buf[0]
+        self.index = 0
+        self.oversized: int | None = None  # the line of a too-large document being dropped
+        self.mid_line = False  # buf[0] is inside a line (bytes before it were dropped)
+
+    def feed(self, block: bytes) -> Iterator[Chunk]:
+        """Add a block (``b""`` at the end) and yield the documents it completes."""
+        buf = self.buf
+        buf += block
+        end = max(buf.rfind(b"\n", self.scanned) + 1, self.scanned) if block else len(buf)
+        # A marker at buf[0] starts the current document, unless that one is being dropped.
+        first = 0 if self.oversized is not None and not self.mid_line else 1
+        cuts = [m.start() for m in _MARKER_BYTES.finditer(buf, self.scanned, end)]
+        if block and len(buf) - end >= 4 and _MARKER_BYTES.match(buf, end):
+            cuts.append(end)  # an unfinished line that starts the next document
+        start = 0
+        for cut in cuts:
+            if cut >= first:
+                yield from self._piece(start, cut)
+                start = cut
+        if not block:
+            yield from self._piece(start, len(buf))
+            return
+        self._drop(start)
+        self.scanned = end - start
+        # An unfinished line of up to 3 bytes may yet be the next document's marker.
+        size = len(buf) if len(buf) - self.scanned > 3 else self.scanned
+        if self.oversized is None and size > MAX_DOCUMENT_BYTES:
+            self._start_skipping()
+        if self.oversized is not None:
+            yield from self._skip()
+
+    def _start_skipping(self) -> None:
+        """The current document (from buf[0]) is too large: drop it from now on."""
+        self.oversized = self.line
+        if self.scanned == 0:  # its first line is unfinished: never read it as a marker
+            self._drop(len(self.buf))
+            self.mid_line = True
+
+    def _skip(self) -> Iterator[Chunk]:
+        """Drop what is read of a too-large document; end it at a marker line."""
+        buf = self.buf
+        if self.scanned:
+            self._drop(self.scanned)
+            self.scanned = 0
+            self.mid_line = False
+        if self.mid_line:
+            self._drop(len(buf))
+        elif len(buf) >= 4:
+            if _MARKER_BYTES.match(buf):
+                # The unfinished line starts the next document: it is kept, as any document.
+                yield from self._piece(0, 0)
+                if len(buf) > MAX_DOCUMENT_BYTES:
+                    self._start_skipping()
+            else:
+                self._drop(len(buf))
+                self.mid_line = True
+
+    def _drop(self, size: int) -> None:
+        """Forget ``buf[:size]``, keeping count of its lines and bytes."""
+        self.line += self.buf.count(b"\n", 0, size)
+        self.offset += size
+        del self.buf[:size]
+
+    def _piece(self, start: int, end: int) -> Iterator[Chunk]:
+        """Yield ``buf[start:end]`` as a chunk when it has content; it ends the oversized one."""
+        buf = self.buf
+        line = self.line + buf.count(b"\n", 0, start)
+        if self.oversized is not None:
+            message = f"document is larger than {MAX_DOCUMENT_BYTES} bytes"
+            yield Chunk(self.index, self.oversized, "", error=message)
+            self.index += 1
+            self.oversized = None
+            self.mid_line = False
+            return
+        nul = buf.find(b"\0", start, end)
+        if nul >= 0:
+            where = line + buf.count(b"\n", start, nul)
+            raise InputError(self.file, where, "binary file (contains a NUL byte)")
+        try:
+            with memoryview(buf) as view:
+                text = str(view[start:end], "utf-8")
+        except UnicodeDecodeError as exc:
+            where = line + buf.count(b"\n", start, start + exc.start)
+            at = self.offset + start + exc.start
+            raise InputError(self.file, where, f"invalid UTF-8 at byte {at}") from None
+        if self.offset + start == 0:
+            text = text.removeprefix("\ufeff")
+        if _has_content(text):
+            yield Chunk(index=self.index, line=line, text=text)
+            self.index += 1
 
 
 _TOP_KIND = re.compile(r"^kind:[ \t]*['\"]?([A-Za-z0-9]+)['\"]?[ \t]*(?:#.*)?$", re.MULTILINE)
@@ -122,6 +260,8 @@ def parse_chunk(file: str, chunk: Chunk) -> Document:
     Raises :class:`InputError` naming the file and line for malformed YAML or input that
     goes over a limit.
     """
+    if chunk.error is not None:
+        raise InputError(file, chunk.line, chunk.error)
     if len(chunk.text) > MAX_DOCUMENT_BYTES:
         raise InputError(file, chunk.line, f"document is larger than {MAX_DOCUMENT_BYTES} bytes")
     try:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from policy.documents import parse_chunk, peek_kind, split_documents
+from policy.documents import parse_chunk, peek_kind
 from policy.errors import InputError
 from policy.mesh.config import MeshConfig, MeshMode, read_mesh_config
 from policy.mesh.inject import Admitted, admit
@@ -26,7 +26,7 @@ from policy.podspecs import PodSpec, find_pod_specs
 from policy.pss import Level, evaluate_pod
 from policy.pss._util import visit_containers
 from policy.resources import Resource, format_path, locate, resources_of
-from policy.sources import Source, expand_paths, read_source
+from policy.sources import FileSource, Source, expand_paths, open_source
 from policy.waivers import DEFAULT_WAIVERS, WAIVE_ANNOTATION, Waiver, annotation_waiver, first_match
 
 SKIPPED_WITHOUT_PARSING = frozenset({"CustomResourceDefinition"})
@@ -234,11 +234,9 @@ def scan(paths: Iterable[str], options: Options | None = None) -> Report:
             report.errors.append(item)
             continue
         try:
-            source = read_source(item)
-        except InputError as exc:
+            load_source(open_source(item), report)
+        except InputError as exc:  # unreadable, binary or not UTF-8: the rest of it is not read
             report.errors.append(exc)
-            continue
-        load_source(source, report)
     analyze(report)
     return report
 
@@ -251,10 +249,10 @@ def scan_text(name: str, text: str, options: Options | None = None) -> Report:
     return report
 
 
-def load_source(source: Source, report: Report) -> None:
+def load_source(source: Source | FileSource, report: Report) -> None:
     """Phase 1: add the resources of one source to ``report`` (errors for broken documents)."""
     report.summary.files += 1
-    for chunk in split_documents(source.text):
+    for chunk in source.chunks():
         report.summary.documents += 1
         if peek_kind(chunk.text) in SKIPPED_WITHOUT_PARSING:
             report.summary.resources += 1

@@ -4,6 +4,9 @@ A folder contributes every ``*.yaml``, ``*.yml`` and ``*.json`` file below it, i
 order, following symbolic links but never twice into the same directory (so link loops end).
 Hidden directories (``.git`` and the like) are skipped. Anything that is not a regular file
 (a FIFO, a device) is refused rather than read, so it can never block the scan.
+
+Files are read document by document (:class:`FileSource`), never whole: memory stays at the
+size of the largest document, not of the render.
 """
 
 from __future__ import annotations
@@ -14,8 +17,10 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from policy import kustomize
+from policy.documents import Chunk, split_documents, stream_documents
 from policy.errors import InputError
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
@@ -35,6 +40,29 @@ class Source:
 
     name: str
     text: str
+
+    def chunks(self) -> Iterator[Chunk]:
+        """The documents of the text (see :func:`policy.documents.split_documents`)."""
+        return split_documents(self.text)
+
+
+@dataclass(frozen=True)
+class FileSource:
+    """An open regular file, read one document at a time; closed once its chunks are read."""
+
+    name: str
+    handle: BinaryIO
+
+    def chunks(self) -> Iterator[Chunk]:
+        """The documents of the file (see :func:`policy.documents.stream_documents`).
+
+        Raises :class:`InputError` for binary content, invalid UTF-8 or a failing read.
+        """
+        with self.handle:
+            try:
+                yield from stream_documents(self.name, self.handle)
+            except OSError as exc:
+                raise InputError(self.name, None, exc.strerror or str(exc)) from None
 
 
 def expand_paths(paths: list[str]) -> Iterator[str | Kustomization | InputError]:
@@ -105,6 +133,21 @@ def _walk(top: str) -> Iterator[str | InputError]:
                     yield InputError(path, None, "not a regular file")
         # Depth first, in sorted order: push in reverse so the first folder is walked first.
         stack.extend(reversed(subfolders))
+
+
+def open_source(
+    path: str | Kustomization, kustomize_timeout: float = kustomize.DEFAULT_TIMEOUT
+) -> Source | FileSource:
+    """A file opened for streaming; standard input and kustomizations read whole.
+
+    Raises :class:`InputError` when the file cannot be opened.
+    """
+    if isinstance(path, Kustomization) or path == STDIN:
+        return read_source(path, kustomize_timeout)
+    try:
+        return FileSource(path, open(path, "rb"))  # closed by chunks()
+    except OSError as exc:
+        raise InputError(path, None, exc.strerror or str(exc)) from None
 
 
 def read_source(
