@@ -1,0 +1,156 @@
+"""A Google-style docstring, split into sections with the line of every entry.
+
+Only the structure lint needs is read: section titles, the names and types of their entries,
+and where each one is in the file. A title that a parser would not see (no blank line before
+it, or its entries not indented below it) is recorded as *unparsed*, with its line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+SECTION_ALIASES = {
+    "args": "args",
+    "arguments": "args",
+    "parameters": "args",
+    "params": "args",
+    "keyword args": "args",
+    "keyword arguments": "args",
+    "other parameters": "args",
+    "returns": "returns",
+    "return": "returns",
+    "yields": "yields",
+    "yield": "yields",
+    "raises": "raises",
+    "raise": "raises",
+    "exceptions": "raises",
+    "except": "raises",
+    "examples": "examples",
+    "example": "examples",
+    "attributes": "attributes",
+    "note": "notes",
+    "notes": "notes",
+    "warning": "warnings",
+    "warnings": "warnings",
+    "see also": "see_also",
+    "todo": "todo",
+    "references": "references",
+}
+"""Google/napoleon section titles and the section each one opens."""
+
+_TITLE = re.compile(r"^(\s*)([A-Za-z][A-Za-z ]*?):\s*$")
+_ENTRY = re.compile(r"^(\*{0,2}[A-Za-z_][\w.\-]*)\s*(?:\(([^)]*)\))?\s*:(?:\s|$)")
+_TYPED_RETURN = re.compile(r"^([^:]+?):\s")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One entry of a section: a name (or a type, for Returns), its type and its line."""
+
+    name: str
+    type: str | None
+    line: int
+    text: str
+
+
+@dataclass
+class Section:
+    """A section: its kind (``args``, ``returns``, ...), title line and entries."""
+
+    kind: str
+    title: str
+    line: int
+    indent: int
+    entries: list[Entry] = field(default_factory=list)
+    body: list[tuple[int, str]] = field(default_factory=list)
+
+
+@dataclass
+class ParsedDocstring:
+    """The sections a parser sees, the titles it would not see, and every line with its number."""
+
+    sections: list[Section]
+    unparsed: list[tuple[int, str, str]]
+    lines: list[tuple[int, str]]
+
+    def section(self, kind: str) -> Section | None:
+        """The first section of ``kind``, if any."""
+        return next((s for s in self.sections if s.kind == kind), None)
+
+
+def parse_google(text: str, first_line: int) -> ParsedDocstring:
+    """Split a cleaned docstring (``inspect.cleandoc`` form) whose first line is ``first_line``."""
+    raw = text.splitlines()
+    numbered = [(first_line + i, line) for i, line in enumerate(raw)]
+    sections: list[Section] = []
+    unparsed: list[tuple[int, str, str]] = []
+    current: Section | None = None
+    in_fence = False
+    for index, (number, line) in enumerate(numbered):
+        stripped = line.strip()
+        if stripped.startswith("```"):
+            in_fence = not in_fence
+        match = None if in_fence else _TITLE.match(line)
+        kind = SECTION_ALIASES.get(match.group(2).strip().lower()) if match else None
+        if match is not None and kind is not None:
+            indent = len(match.group(1))
+            previous_blank = index == 0 or not raw[index - 1].strip()
+            next_line = next((ln for ln in raw[index + 1 :] if ln.strip()), "")
+            next_indent = len(next_line) - len(next_line.lstrip())
+            if index > 0 and not previous_blank:
+                unparsed.append((number, match.group(2), "no blank line before it"))
+                current = None
+                continue
+            if next_line and next_indent <= indent:
+                unparsed.append((number, match.group(2), "its entries are not indented"))
+                current = None
+                continue
+            current = Section(kind, match.group(2), number, indent)
+            sections.append(current)
+            continue
+        if current is None:
+            continue
+        if stripped and (len(line) - len(line.lstrip())) <= current.indent:
+            current = None
+            continue
+        current.body.append((number, line))
+    for section in sections:
+        _read_entries(section)
+    return ParsedDocstring(sections, unparsed, numbered)
+
+
+def _read_entries(section: Section) -> None:
+    """Entries are the body lines at the body's smallest indentation."""
+    body = [(n, ln) for n, ln in section.body if ln.strip()]
+    if not body:
+        return
+    base = min(len(ln) - len(ln.lstrip()) for _, ln in body)
+    for number, line in body:
+        if len(line) - len(line.lstrip()) != base:
+            continue
+        content = line.strip()
+        if section.kind in ("args", "attributes"):
+            match = _ENTRY.match(content)
+            if match:
+                name = match.group(1).lstrip("*")
+                section.entries.append(Entry(name, match.group(2), number, content))
+        elif section.kind == "raises":
+            match = _ENTRY.match(content) or re.match(r"^([A-Za-z_][\w.]*)\s*$", content)
+            if match:
+                section.entries.append(Entry(match.group(1), None, number, content))
+        elif section.kind in ("returns", "yields"):
+            typed = _TYPED_RETURN.match(content)
+            type_text = (
+                typed.group(1).strip() if typed and _looks_like_type(typed.group(1)) else None
+            )
+            section.entries.append(Entry("", type_text, number, content))
+
+
+_TYPE_CHARS = re.compile(r"^[\w\[\], .|]+$")
+
+
+def _looks_like_type(text: str) -> bool:
+    """Whether the text before a colon reads as a type (``Dict[str, str]``), not prose."""
+    text = text.strip()
+    return bool(_TYPE_CHARS.match(text)) and ("[" in text or "." in text or " " not in text)

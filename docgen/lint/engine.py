@@ -1,0 +1,250 @@
+"""Load a package statically with griffe and run every rule over its public objects.
+
+Nothing is imported: griffe reads the source files it finds on the search path (the
+installed packages by default), so linting an SDK never runs its code or needs its
+dependencies.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import griffe
+
+from docgen.lint.docstrings import parse_google
+from docgen.lint.model import LintObject, Problem
+from docgen.lint.rules import RULES
+
+SKIPPED_MODULE_SUFFIXES = ("_test", "_tests", "_pb2", "_pb2_grpc")
+"""Modules never linted: test modules shipped in wheels, generated protobuf/gRPC code."""
+
+
+class LintError(Exception):
+    """A package or object that cannot be found or read (exit code 2)."""
+
+
+@dataclass
+class LintReport:
+    """Problems found, and what was checked."""
+
+    problems: list[Problem] = field(default_factory=list)
+    objects: int = 0
+    packages: list[str] = field(default_factory=list)
+
+
+def _first_line(obj: Any) -> int:
+    """The file line of the first line of an object's cleaned docstring."""
+    docstring = obj.docstring
+    lineno = docstring.lineno or obj.lineno or 1
+    try:
+        lines = Path(str(obj.filepath)).read_text(encoding="utf-8").splitlines()
+        opening = lines[lineno - 1].strip()
+    except (OSError, IndexError, UnicodeDecodeError):
+        return int(lineno)
+    for quote in ('"""', "'''", 'r"""', "r'''"):
+        if opening.startswith(quote):
+            rest = opening[len(quote) :].strip()
+            return int(lineno) if rest else int(lineno) + 1
+    return int(lineno)
+
+
+def _source(obj: Any) -> str | None:
+    try:
+        return str(obj.source)
+    except (OSError, ValueError, AttributeError, griffe.BuiltinModuleError):
+        return None
+
+
+def to_lint_object(obj: Any, public_path: str) -> LintObject:
+    """Turn a griffe function or class into a :class:`LintObject`."""
+    parameters: tuple[str, ...] | None = None
+    positional: tuple[str, ...] = ()
+    var_positional = var_keyword = None
+    returns = None
+    function = obj
+    documented = obj
+    if obj.is_class:
+        init = obj.members.get("__init__")
+        function = init if init is not None and init.is_function else None
+        if obj.docstring is None and function is not None and function.docstring is not None:
+            documented = function  # the constructor is documented in __init__
+    docstring = documented.docstring.value if documented.docstring is not None else None
+    parsed = parse_google(docstring, _first_line(documented)) if docstring is not None else None
+    if function is not None:
+        params = list(function.parameters)
+        parameters = tuple(p.name for p in params)
+        positional = tuple(
+            p.name
+            for p in params
+            if p.kind.value in ("positional-only", "positional or keyword")
+            and p.name not in ("self", "cls")
+        )
+        var_positional = next(
+            (p.name for p in params if p.kind.value == "variadic positional"), None
+        )
+        var_keyword = next((p.name for p in params if p.kind.value == "variadic keyword"), None)
+        if obj.is_function and function.returns is not None:
+            returns = str(function.returns)
+    return LintObject(
+        path=public_path,
+        name=obj.name,
+        kind="class" if obj.is_class else "function",
+        file=str(obj.filepath),
+        line=int(obj.lineno or 1),
+        docstring=docstring,
+        parsed=parsed,
+        parameters=parameters,
+        positional=positional,
+        var_positional=var_positional,
+        var_keyword=var_keyword,
+        returns=returns,
+        source=_source(obj) if obj.is_function else None,
+    )
+
+
+def _public_names(module: Any, *, include_imports: bool) -> list[str]:
+    """A module's public names: its ``__all__``, else the names not starting with ``_``.
+
+    Without ``__all__``, imported names count only when ``include_imports`` (the package a
+    user names explicitly re-exports its API; a submodule's imports are not its API).
+    """
+    exported = module.exports
+    if exported:
+        return [str(name) for name in exported]
+    return [
+        name
+        for name, member in module.members.items()
+        if not name.startswith("_") and (include_imports or not member.is_alias)
+    ]
+
+
+def _resolve(obj: Any) -> Any | None:
+    if obj.is_alias:
+        try:
+            return obj.final_target
+        except (griffe.AliasResolutionError, griffe.CyclicAliasError):
+            return None
+    return obj
+
+
+def _skipped(obj: Any) -> bool:
+    module = obj.module if not obj.is_module else obj
+    return any(part.endswith(SKIPPED_MODULE_SUFFIXES) for part in str(module.path).split("."))
+
+
+def walk_public(
+    root: Any, root_path: str, package: str, recursive: bool = False
+) -> Iterator[tuple[str, Any]]:
+    """``(public path, object)`` for every public function, class and method under ``root``.
+
+    Objects are reached through the public names; each is yielded once (at its first public
+    path), and objects defined outside ``package`` (re-exported third-party names) are left out.
+    ``recursive`` also walks every public submodule (the whole code base, not just its API).
+    """
+    seen: set[str] = set()
+    stack: list[tuple[str, Any]] = [(root_path, root)]
+    while stack:
+        path, obj = stack.pop(0)
+        target = _resolve(obj)
+        if target is None or _skipped(target):
+            continue
+        if not str(target.path).startswith(package + ".") and str(target.path) != package:
+            continue
+        if str(target.path) in seen:
+            continue
+        seen.add(str(target.path))
+        if target.is_module:
+            names = _public_names(
+                target, include_imports=path == root_path and bool(target.is_package)
+            )
+            if recursive:
+                names += [
+                    name
+                    for name, member in target.members.items()
+                    if not name.startswith("_")
+                    and not member.is_alias
+                    and member.is_module
+                    and name not in names
+                ]
+            stack.extend(
+                (f"{path}.{name}", target.members[name]) for name in names if name in target.members
+            )
+        elif target.is_class:
+            yield path, target
+            for name, member in target.members.items():
+                resolved = None if name.startswith("_") else _resolve(member)
+                if resolved is not None and resolved.is_function:
+                    stack.append((f"{path}.{name}", member))
+        elif target.is_function:
+            yield path, target
+
+
+def load(package: str, search_paths: Iterable[str] | None = None) -> Any:
+    """Load a package's object model from source. Raises :class:`LintError` if not found."""
+    paths = list(search_paths) if search_paths is not None else [p for p in sys.path if p]
+    try:
+        return griffe.load(
+            package,
+            search_paths=paths,
+            allow_inspection=False,
+            resolve_aliases=False,
+            docstring_parser=None,
+        )
+    except ModuleNotFoundError:
+        raise LintError(f"package {package!r} not found on the search path") from None
+    except (OSError, SyntaxError, UnicodeDecodeError) as exc:
+        raise LintError(f"cannot read package {package!r}: {exc}") from None
+
+
+def collect(
+    package: str,
+    targets: Iterable[str] | None = None,
+    search_paths: Iterable[str] | None = None,
+    recursive: bool = False,
+) -> list[LintObject]:
+    """The public objects of ``package`` (or only ``targets``, dotted public paths) to lint."""
+    root = load(package, search_paths)
+    top = package.split(".")[0]
+    starts: list[tuple[str, Any]] = []
+    for target in targets or [package]:
+        relative = target[len(package) + 1 :] if target != package else ""
+        try:
+            obj = root[relative] if relative else root
+        except KeyError:
+            raise LintError(f"{target!r} not found in package {package!r}") from None
+        starts.append((target, obj))
+    objects: list[LintObject] = []
+    seen: set[str] = set()
+    for path, obj in starts:
+        for public_path, found in walk_public(obj, path, top, recursive):
+            if str(found.path) not in seen:
+                seen.add(str(found.path))
+                objects.append(to_lint_object(found, public_path))
+    return objects
+
+
+def lint_objects(
+    objects: Iterable[LintObject], rules: Iterable[str] | None = None
+) -> list[Problem]:
+    """Run the rules (all, or those named) over the objects."""
+    chosen = [r for r in RULES if rules is None or r.id in set(rules)]
+    problems: list[Problem] = []
+    for obj in objects:
+        for rule in chosen:
+            problems.extend(rule.check(obj))
+    return problems
+
+
+def lint(
+    package: str,
+    targets: Iterable[str] | None = None,
+    search_paths: Iterable[str] | None = None,
+    recursive: bool = False,
+) -> LintReport:
+    """Lint one package (or some of its public objects; ``recursive``: every public module)."""
+    objects = collect(package, targets, search_paths, recursive)
+    return LintReport(lint_objects(objects), len(objects), [package])

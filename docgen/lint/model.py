@@ -1,0 +1,59 @@
+"""The objects lint checks and the problems it reports: plain data, no griffe types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from docgen.lint.docstrings import ParsedDocstring
+
+
+@dataclass(frozen=True)
+class LintObject:
+    """A public function, method or class, as read statically from its source.
+
+    ``parameters`` are the signature's parameter names in order (``None`` for a class whose
+    constructor is documented on the class itself); ``positional`` those that can be passed
+    by position; ``var_positional``/``var_keyword`` the names of ``*args``/``**kwargs``.
+    """
+
+    path: str
+    name: str
+    kind: str
+    file: str
+    line: int
+    docstring: str | None
+    parsed: ParsedDocstring | None
+    parameters: tuple[str, ...] | None
+    positional: tuple[str, ...]
+    var_positional: str | None
+    var_keyword: str | None
+    returns: str | None
+    source: str | None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One disagreement between a docstring and the code."""
+
+    rule: str
+    object: str
+    file: str
+    line: int | None
+    message: str
+    baselined: bool = False
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """What identifies a problem across runs (for baselines): not its line."""
+        return (self.rule, self.object, self.message)
+
+    def to_json(self) -> dict[str, Any]:
+        """The problem as the JSON report's object."""
+        return {
+            "rule": self.rule,
+            "object": self.object,
+            "file": self.file,
+            "line": self.line,
+            "message": self.message,
+        }
