@@ -197,3 +197,19 @@ def test_known_sdk_defects_are_found(sdk_problems: set[tuple[str, str, int | Non
     assert expected <= sdk_problems, expected - sdk_problems
     no_annotation = {obj for rule, obj, _ in sdk_problems if rule == "missing-return-annotation"}
     assert len(no_annotation) >= 15  # most methods declare no return type
+
+
+@needs_sdks
+def test_lint_does_not_import_the_sdks() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from docgen.lint.cli import main;"
+        "main(['katib', 'training', '-o', '/dev/null']);"
+        "print(sorted(m for m in sys.modules if m.startswith('kubeflow')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
