@@ -213,3 +213,9 @@ def test_lint_does_not_import_the_sdks() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_every_rule_is_documented() -> None:
+    page = (Path(__file__).resolve().parents[2] / "docs" / "docgen-lint.md").read_text()
+    for rule in RULES:
+        assert f"| `{rule.id}` | {rule.title} |" in page
