@@ -271,8 +271,13 @@ def parse_chunk(file: str, chunk: Chunk) -> Document:
         line = chunk.line + mark.line if mark is not None else chunk.line
         problem = exc.problem or exc.context or "invalid YAML"
         raise InputError(file, line, f"invalid YAML: {problem}") from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, e.g. a control
+        line = chunk.line + chunk.text.count("\n", 0, exc.position)
+        problem = str(exc).splitlines()[0]
+        raise InputError(file, line, f"invalid YAML: {problem}") from None
     except yaml.YAMLError as exc:
-        raise InputError(file, chunk.line, f"invalid YAML: {exc}") from None
+        problem = " ".join(str(exc).split())  # one line, whatever the error says
+        raise InputError(file, chunk.line, f"invalid YAML: {problem}") from None
     except RecursionError:
         raise InputError(file, chunk.line, "YAML nested too deeply") from None
     return Document(file=file, index=chunk.index, line=chunk.line, data=data)

@@ -128,11 +128,22 @@ def _walk(top: str) -> Iterator[str | InputError]:
                 if is_file:
                     yield path
                 elif not os.path.exists(path):
-                    yield InputError(path, None, "broken symbolic link")
+                    yield InputError(path, None, _link_problem(path))
                 else:
                     yield InputError(path, None, "not a regular file")
         # Depth first, in sorted order: push in reverse so the first folder is walked first.
         stack.extend(reversed(subfolders))
+
+
+def _link_problem(path: str) -> str:
+    """Why a symbolic link leads nowhere: it is broken, or part of a loop."""
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        return "broken symbolic link"
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return "not a regular file"
 
 
 def open_source(
