@@ -210,7 +210,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"   rootless-check (max of runs)    {peak / MIB:7.1f} MiB")
     print(f"   2 x file + interpreter          {limit / MIB:7.1f} MiB")
     print(
-        f"   ratio                           {peak / limit:7.2f}   goal < 1: {verdict(peak < limit)}"
+        f"   ratio                           {peak / limit:7.2f}   "
+        f"goal < 1: {verdict(peak < limit)}"
     )
     print()
 
