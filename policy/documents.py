@@ -117,6 +117,24 @@ def _has_content(piece: str) -> bool:
 
 
 _MARKER_BYTES = re.compile(rb"^(?:---|\.\.\.)(?=[ \t\r\n]|$)", re.MULTILINE)
+
+
+def _markers(buf: bytearray, start: int, end: int) -> list[int]:
+    """Where document markers start in ``buf[start:end]``, a run of whole lines.
+
+    What ``_MARKER_BYTES.finditer(buf, start, end)`` finds, with ``find`` (much faster).
+    """
+    found = [start] if _MARKER_BYTES.match(buf, start, end) else []
+    for needle in (b"\n---", b"\n..."):
+        at = buf.find(needle, start, end)
+        while at >= 0:
+            after = at + 4
+            if after == end or buf[after] in b" \t\r\n":
+                found.append(at + 1)
+            at = buf.find(needle, after, end)
+    return sorted(found)
+
+
 STREAM_BLOCK = 256 * 1024
 """How much of a file :func:`stream_documents` reads at a time."""
 
@@ -153,6 +171,8 @@ class _Splitter:
         self.index = 0
         self.oversized: int | None = None  # the line of a too-large document being dropped
         self.mid_line = False  # buf[0] is inside a line (bytes before it were dropped)
+        self.cursor = 0  # a position in buf ...
+        self.cursor_line = 1  # ... and its line, so that lines are counted once
 
     def feed(self, block: bytes) -> Iterator[Chunk]:
         """Add a block (``b""`` at the end) and yield the documents it completes."""
@@ -161,7 +181,7 @@ class _Splitter:
         end = max(buf.rfind(b"\n", self.scanned) + 1, self.scanned) if block else len(buf)
         # A marker at buf[0] starts the current document, unless that one is being dropped.
         first = 0 if self.oversized is not None and not self.mid_line else 1
-        cuts = [m.start() for m in _MARKER_BYTES.finditer(buf, self.scanned, end)]
+        cuts = _markers(buf, self.scanned, end)
         if block and len(buf) - end >= 4 and _MARKER_BYTES.match(buf, end):
             cuts.append(end)  # an unfinished line that starts the next document
         start = 0
@@ -207,16 +227,25 @@ class _Splitter:
                 self._drop(len(buf))
                 self.mid_line = True
 
+    def _line_at(self, position: int) -> int:
+        """The line of ``buf[position]``."""
+        if position < self.cursor:
+            self.cursor, self.cursor_line = 0, self.line
+        self.cursor_line += self.buf.count(b"\n", self.cursor, position)
+        self.cursor = position
+        return self.cursor_line
+
     def _drop(self, size: int) -> None:
         """Forget ``buf[:size]``, keeping count of its lines and bytes."""
-        self.line += self.buf.count(b"\n", 0, size)
+        self.line = self._line_at(size)
         self.offset += size
         del self.buf[:size]
+        self.cursor, self.cursor_line = 0, self.line
 
     def _piece(self, start: int, end: int) -> Iterator[Chunk]:
         """Yield ``buf[start:end]`` as a chunk when it has content; it ends the oversized one."""
         buf = self.buf
-        line = self.line + buf.count(b"\n", 0, start)
+        line = self._line_at(start)
         if self.oversized is not None:
             message = f"document is larger than {MAX_DOCUMENT_BYTES} bytes"
             yield Chunk(self.index, self.oversized, "", error=message)
@@ -250,8 +279,25 @@ def peek_kind(text: str) -> str | None:
 
     ``None`` when there is no such line or more than one (then only a parse can tell).
     """
-    found = _TOP_KIND.findall(text)
-    return found[0] if len(found) == 1 else None
+    found: list[str] = []
+    for at in _line_starts(text, "kind:"):
+        match = _TOP_KIND.match(text, at)
+        if match is not None:
+            found.append(match[1])
+            if len(found) > 1:
+                return None
+    return found[0] if found else None
+
+
+def _line_starts(text: str, prefix: str) -> Iterator[int]:
+    """Where lines that begin with ``prefix`` start (``find`` is faster than a ``^`` regex)."""
+    if text.startswith(prefix):
+        yield 0
+    needle = "\n" + prefix
+    at = text.find(needle)
+    while at >= 0:
+        yield at + 1
+        at = text.find(needle, at + 1)
 
 
 def parse_chunk(file: str, chunk: Chunk) -> Document:
