@@ -171,9 +171,10 @@ def _finding(
     message = error.message
     if error.validator == "required" and isinstance(error.instance, dict):
         missing = [p for p in error.validator_value if p not in error.instance]
-        if missing:
-            path = (*path, missing[0])
-            message = f"required field {missing[0]!r} is missing"
+        if missing:  # one error per missing field, named first in its message
+            name = next((p for p in missing if message.startswith(repr(p))), missing[0])
+            path = (*path, name)
+            message = f"required field {name!r} is missing"
     elif error.validator == "type":
         message = f"expected {_types(error.validator_value)}, got {_describe(error.instance)}"
     elif error.validator == "oneOf" and _simple_types(error.validator_value):

@@ -71,6 +71,18 @@ def test_wrong_typed_fields_have_path_and_line() -> None:
     assert report.exit_code == 1
 
 
+def test_each_missing_required_field_is_its_own_finding() -> None:
+    text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - {}\n"
+    findings, _ = schema_findings(text)
+    assert {f.path for f in findings} >= {"spec.containers[0].name"}
+    role = "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: r}\n"
+    findings, _ = schema_findings(role + "subjects: []\n")
+    assert {(f.path, f.line) for f in findings} == {("roleRef", 1)}
+    binding = role + "roleRef: {}\n"
+    findings, _ = schema_findings(binding)
+    assert {f.path for f in findings} == {"roleRef.kind", "roleRef.name"}
+
+
 def test_custom_resources_are_skipped_and_counted() -> None:
     findings, report = schema_findings(NOTEBOOK + "---\n" + DEPLOYMENT)
     assert {f.kind for f in findings} == {"Deployment"}
