@@ -74,9 +74,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     path = str(args.render)
 
-    cli = [sys.executable, "-m", "policy", path, "--format", "json", "-o", "/dev/null"]
+    cli = [sys.executable, "-m", "policy", path, "--format", "json"]
     startup = [sys.executable, "-c", "import policy.cli"]
-    whole = timed(lambda: subprocess.run(cli, check=False, cwd=REPO), args.repeat)
+    null = subprocess.DEVNULL
+    whole = timed(
+        lambda: subprocess.run(cli, check=False, stdout=null, stderr=null, cwd=REPO), args.repeat
+    )
     imports = timed(lambda: subprocess.run(startup, check=True, cwd=REPO), args.repeat)
     split = timed(lambda: _chunks(path), args.repeat)
 
