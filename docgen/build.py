@@ -1,0 +1,200 @@
+"""Build the references: inventories -> Sphinx project -> Sphinx (HTML) -> published folder.
+
+The output folder holds ``html/`` (replaced atomically: built elsewhere, then renamed into place)
+and ``.cache/`` (the generated project, doctrees and Sphinx's own output, for incremental builds).
+When nothing that affects the output changed since the last successful build, the build is
+skipped without importing the SDKs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import importlib.util
+import io
+import json
+import os
+import shutil
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from docgen.config import SdkConfig
+from docgen.inventory import Inventory, collect
+from docgen.project import write_project
+
+_TOOLS = ("sphinx", "myst-parser", "sphinx-autodoc-typehints", "furo", "docutils")
+
+
+class BuildError(Exception):
+    """The build failed (Sphinx warnings with warnings as errors, or a Sphinx error)."""
+
+    def __init__(self, message: str, warnings: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.warnings = tuple(warnings)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build produced."""
+
+    html: Path
+    inventories: tuple[Inventory, ...]
+    pages: int
+    warnings: tuple[str, ...]
+    defects: tuple[dict[str, str], ...]
+    seconds: float
+    skipped: bool
+
+
+def _version(dist: str) -> str:
+    try:
+        return importlib.metadata.version(dist)
+    except importlib.metadata.PackageNotFoundError:
+        return "-"
+
+
+def _package_files(package: str) -> list[str]:
+    try:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        return [f"{package}:missing"]
+    if spec is None:
+        return [f"{package}:missing"]
+    locations = list(spec.submodule_search_locations or [])
+    if not locations and spec.origin:
+        locations = [os.path.dirname(spec.origin)]
+    entries = []
+    for location in locations:
+        for folder, dirs, files in os.walk(location):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            for name in sorted(files):
+                if name.endswith(".py"):
+                    stat = os.stat(os.path.join(folder, name))
+                    entries.append(f"{folder}/{name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return entries
+
+
+def fingerprint(sdks: Sequence[SdkConfig], options: dict[str, Any]) -> str:
+    """A hash of everything the output depends on, computed without importing the SDKs."""
+    digest = hashlib.sha256()
+    digest.update(repr((list(sdks), sorted(options.items()), sys.version)).encode())
+    for dist in _TOOLS:
+        digest.update(f"{dist}={_version(dist)}".encode())
+    for sdk in sdks:
+        if sdk.distribution:
+            digest.update(f"{sdk.distribution}={_version(sdk.distribution)}".encode())
+        digest.update("\n".join(_package_files(sdk.package)).encode())
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _publish(source: Path, target: Path) -> None:
+    """Copy ``source`` next to ``target``, then swap it into place by renaming."""
+    staging = target.with_name(f".{target.name}.new-{os.getpid()}")
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    shutil.copytree(source, staging, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"))
+    if target.exists():
+        target.rename(old)
+    staging.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _read_defects(html: Path) -> tuple[dict[str, str], ...]:
+    path = html / "defects.json"
+    if not path.is_file():
+        return ()
+    return tuple(json.loads(path.read_text(encoding="utf-8")))
+
+
+def run_sphinx(
+    srcdir: Path,
+    outdir: Path,
+    doctreedir: Path,
+    *,
+    status: TextIO | None,
+    nitpicky: bool = True,
+    jobs: int = 1,
+    builder: str = "html",
+) -> list[str]:
+    """Run Sphinx in this process; return the warnings it emitted."""
+    from sphinx.application import Sphinx
+    from sphinx.util.console import nocolor
+    from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+    nocolor()
+    warnings = io.StringIO()
+    with patch_docutils(srcdir), docutils_namespace():
+        app = Sphinx(
+            str(srcdir),
+            str(srcdir),
+            str(outdir),
+            str(doctreedir),
+            builder,
+            confoverrides={"nitpicky": nitpicky},
+            status=status,
+            warning=warnings,
+            freshenv=False,
+            parallel=jobs,
+        )
+        app.build()
+    return [line for line in warnings.getvalue().splitlines() if line.strip()]
+
+
+def build(
+    sdks: Sequence[SdkConfig],
+    out: Path,
+    *,
+    status: TextIO | None = None,
+    nitpicky: bool = True,
+    warnings_as_errors: bool = True,
+    jobs: int = 1,
+    force: bool = False,
+) -> BuildResult:
+    """Build the HTML reference of ``sdks`` into ``out/html``.
+
+    Raises :class:`~docgen.inventory.InventoryError` for SDKs that cannot be documented and
+    :class:`BuildError` when Sphinx warns (with ``warnings_as_errors``); the previous
+    ``out/html`` is then left as it was.
+    """
+    started = time.perf_counter()
+    cache = out / ".cache"
+    html = out / "html"
+    options = {"nitpicky": nitpicky, "warnings_as_errors": warnings_as_errors}
+    stamp = fingerprint(sdks, options)
+    stamp_file = cache / "fingerprint"
+    if (
+        not force
+        and html.is_dir()
+        and stamp_file.is_file()
+        and stamp_file.read_text(encoding="utf-8") == stamp
+    ):
+        pages = sum(1 for _ in html.rglob("*.html"))
+        return BuildResult(html, (), pages, (), _read_defects(html),
+                           time.perf_counter() - started, True)  # fmt: skip
+    inventories = tuple(collect(sdk) for sdk in sdks)
+    project = write_project(inventories, cache / "src")
+    stamp_file.unlink(missing_ok=True)
+    try:
+        warnings = run_sphinx(project.root, cache / "html", cache / "doctrees", status=status,
+                              nitpicky=nitpicky, jobs=jobs)  # fmt: skip
+    except Exception as exc:  # Sphinx reports its own errors as exceptions
+        raise BuildError(f"Sphinx failed: {type(exc).__name__}: {exc}") from exc
+    if warnings and warnings_as_errors:
+        raise BuildError(f"Sphinx emitted {len(warnings)} warning(s)", warnings)
+    _publish(cache / "html", html)
+    stamp_file.write_text(stamp, encoding="utf-8")
+    return BuildResult(
+        html,
+        inventories,
+        len(project.pages),
+        tuple(warnings),
+        _read_defects(html),
+        time.perf_counter() - started,
+        False,
+    )

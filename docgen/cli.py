@@ -1,0 +1,83 @@
+"""The ``docgen`` command: a thin shell over :mod:`docgen.build`.
+
+Exit codes: 0 built, 1 the build failed (Sphinx warnings are errors), 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from docgen.build import BuildError, build
+from docgen.config import ConfigError, SdkConfig, adhoc_sdk, load_config
+from docgen.inventory import InventoryError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="docgen", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    b = commands.add_parser("build", help="build the API reference of one or more SDKs")
+    b.add_argument("sdks", nargs="*", metavar="SDK", help="SDK ids (default: all configured)")
+    b.add_argument("--package", action="append", default=[], metavar="IMPORT.NAME",
+                   help="document any installed package with default settings (repeatable)")
+    b.add_argument("--out", type=Path, default=Path("build/docgen"), help="output folder")
+    b.add_argument("--format", choices=["html", "hugo", "all"], default="html")
+    b.add_argument("--config", type=Path, help="a docgen.toml or pyproject.toml to read")
+    b.add_argument("--root", type=Path, default=Path.cwd(), help=argparse.SUPPRESS)
+    b.add_argument("-j", "--jobs", type=int, default=1, help="parallel Sphinx processes")
+    b.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    b.add_argument("--no-nitpicky", action="store_true", help="do not warn on missing refs")
+    b.add_argument("--list-defects", action="store_true", help="print every docstring defect")
+    b.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    commands.add_parser("publish", help="publish a built reference (not yet implemented)")
+    commands.add_parser("lint", help="check SDK docstrings statically (not yet implemented)")
+    return parser  # fmt: skip
+
+
+def _select(args: argparse.Namespace) -> list[SdkConfig]:
+    configured = load_config(args.root, args.config)
+    if args.package:
+        chosen = [configured[s] for s in args.sdks if s in configured]
+        return chosen + [adhoc_sdk(p) for p in args.package]
+    unknown = [s for s in args.sdks if s not in configured]
+    if unknown:
+        raise ConfigError(f"unknown SDK(s): {', '.join(unknown)} (known: {', '.join(configured)})")
+    return [configured[s] for s in args.sdks] if args.sdks else list(configured.values())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    args = _parser().parse_args(argv)
+    err = sys.stderr
+    if args.command in {"publish", "lint"}:
+        print(f"docgen {args.command}: not yet implemented", file=err)
+        return 2
+    if args.format != "html":
+        print(f"docgen build: --format {args.format}: not yet implemented (use html)", file=err)
+        return 2
+    try:
+        sdks = _select(args)
+        result = build(sdks, args.out, status=None if args.quiet else err,
+                       nitpicky=not args.no_nitpicky, jobs=args.jobs, force=args.force)  # fmt: skip
+    except (ConfigError, InventoryError) as exc:
+        print(f"docgen: error: {exc}", file=err)
+        return 2
+    except BuildError as exc:
+        for warning in exc.warnings:
+            print(warning, file=err)
+        print(f"docgen: build failed: {exc}", file=err)
+        return 1
+    names = ", ".join(s.id for s in sdks)
+    what = "up to date" if result.skipped else f"built {result.pages} pages"
+    print(f"docgen: {names}: {what} in {result.seconds:.1f}s -> {result.html}/index.html")
+    print(f"docgen: {len(result.defects)} docstring defect(s), see {result.html}/defects.json")
+    if args.list_defects:
+        for d in result.defects:
+            print(f"  {d['object']}: [{d['kind']}] {d['message']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

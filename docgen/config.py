@@ -1,0 +1,153 @@
+"""SDK definitions: the built-in defaults plus ``[tool.docgen]`` in pyproject.toml or docgen.toml.
+
+A configuration names, for every SDK: the distribution on PyPI, the version it must satisfy, the
+import package, a title, its public API (names relative to the import package), the package that
+holds its generated models, the repository its source links point at and where its pages go.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+
+class ConfigError(Exception):
+    """Bad configuration: the message names the file and what is wrong, in one line."""
+
+
+@dataclass(frozen=True)
+class SdkConfig:
+    """One SDK to document.
+
+    ``api`` lists public names relative to ``package`` (classes, functions, modules, constants);
+    empty means "the package's ``__all__``, else its public top-level names". ``models`` is the
+    package (relative to ``package``) that holds the generated models, documented as field tables.
+    """
+
+    id: str
+    package: str
+    title: str
+    distribution: str | None = None
+    version_spec: str = ""
+    api: tuple[str, ...] = ()
+    models: str | None = None
+    repository: str | None = None
+    source_root: str = ""
+    tag: str = "v{version}"
+    output: str = ""
+
+    @property
+    def out_dir(self) -> str:
+        """The folder (relative to the project root) that holds this SDK's pages."""
+        return self.output or self.id
+
+
+KATIB = SdkConfig(
+    id="katib",
+    package="kubeflow.katib",
+    title="Katib SDK",
+    distribution="kubeflow-katib",
+    version_spec=">=0.19",
+    api=(
+        "KatibClient",
+        "TrainerResources",
+        "report_metrics",
+        "search",
+        "BASE_IMAGE_TENSORFLOW",
+        "BASE_IMAGE_TENSORFLOW_GPU",
+        "BASE_IMAGE_PYTORCH",
+    ),
+    models="models",
+    repository="https://github.com/kubeflow/katib",
+    source_root="sdk/python/v1beta1",
+)
+
+TRAINING = SdkConfig(
+    id="training",
+    package="kubeflow.training",
+    title="Training Operator SDK",
+    distribution="kubeflow-training",
+    version_spec=">=1.9",
+    api=("TrainingClient", "constants"),
+    models="models",
+    repository="https://github.com/kubeflow/training-operator",
+    source_root="sdk/python",
+)
+
+DEFAULTS: Mapping[str, SdkConfig] = {KATIB.id: KATIB, TRAINING.id: TRAINING}
+
+_FIELDS = {f.name for f in dataclasses.fields(SdkConfig)}
+
+
+def sdk_from_table(sdk_id: str, table: Mapping[str, Any], source: str) -> SdkConfig:
+    """Build an :class:`SdkConfig` from a TOML table, over the built-in default of the same id."""
+    unknown = sorted(set(table) - _FIELDS)
+    if unknown:
+        raise ConfigError(f"{source}: sdk {sdk_id!r}: unknown key(s) {', '.join(unknown)}")
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        if key == "api":
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{source}: sdk {sdk_id!r}: 'api' must be a list of strings")
+            values[key] = tuple(value)
+        elif not isinstance(value, str):
+            raise ConfigError(f"{source}: sdk {sdk_id!r}: {key!r} must be a string")
+        else:
+            values[key] = value
+    base = DEFAULTS.get(sdk_id)
+    if base is not None:
+        return dataclasses.replace(base, **values)
+    if "package" not in values:
+        raise ConfigError(f"{source}: sdk {sdk_id!r}: 'package' is required")
+    values.setdefault("title", values["package"])
+    return SdkConfig(id=sdk_id, **values)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def load_config(root: Path, config_file: Path | None = None) -> dict[str, SdkConfig]:
+    """Return the SDKs known in ``root``: the defaults, then pyproject.toml, then docgen.toml.
+
+    With ``config_file`` only that file is read (a docgen.toml, or a pyproject.toml whose
+    ``[tool.docgen]`` table is used). Later definitions of the same id override earlier keys.
+    """
+    sdks: dict[str, SdkConfig] = dict(DEFAULTS)
+    candidates = [config_file] if config_file else [root / "pyproject.toml", root / "docgen.toml"]
+    for path in candidates:
+        if path is None or (config_file is None and not path.is_file()):
+            continue
+        data = _read_toml(path)
+        table: Any = data.get("tool", {}).get("docgen", {}) if path.name == "pyproject.toml" else data
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: [tool.docgen] must be a table")
+        sdk_tables = table.get("sdk", {})
+        if not isinstance(sdk_tables, dict):
+            raise ConfigError(f"{path}: 'sdk' must be a table of tables")
+        for sdk_id, sdk_table in sdk_tables.items():
+            if not isinstance(sdk_table, dict):
+                raise ConfigError(f"{path}: sdk {sdk_id!r} must be a table")
+            sdks[sdk_id] = sdk_from_table(sdk_id, sdk_table, str(path))
+    return sdks
+
+
+def adhoc_sdk(package: str) -> SdkConfig:
+    """An SDK definition for any installed package, with the inventory's default API."""
+    sdk_id = package.rsplit(".", 1)[-1]
+    return SdkConfig(id=sdk_id, package=package, title=package)

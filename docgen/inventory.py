@@ -1,0 +1,296 @@
+"""The public API of an SDK: what gets a page, at which public path.
+
+``collect(sdk)`` imports the SDK's package and returns a plain :class:`Inventory`. Nothing here
+knows about Sphinx; the project writer turns an inventory into pages.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import inspect
+import re
+import types
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import InvalidVersion, Version
+
+from docgen.config import SdkConfig
+
+Kind = Literal["class", "function", "module", "data"]
+
+_NOQA = re.compile(r"\s*#\s*noqa\b(?::?\s*[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*)?")
+
+
+class InventoryError(Exception):
+    """The SDK cannot be documented as configured (not installed, wrong version, bad name)."""
+
+
+@dataclass(frozen=True)
+class ApiObject:
+    """One documented object. ``path`` is where it is documented, ``canonical`` where defined."""
+
+    name: str
+    path: str
+    kind: Kind
+    canonical: str
+    members: tuple[ApiObject, ...] = ()
+
+
+@dataclass(frozen=True)
+class ModelField:
+    """One field of a model: Python attribute, serialized key, type and description."""
+
+    attribute: str
+    key: str
+    type: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Model:
+    """A data model (OpenAPI-generated or pydantic) documented as a field table."""
+
+    name: str
+    path: str
+    canonical: str
+    signature: str
+    summary: str
+    fields: tuple[ModelField, ...]
+    flavour: Literal["openapi", "pydantic"]
+
+
+@dataclass(frozen=True)
+class Inventory:
+    """Everything documented for one SDK, in page order."""
+
+    sdk: SdkConfig
+    version: str
+    objects: tuple[ApiObject, ...]
+    models: tuple[Model, ...]
+
+    def canonical_map(self) -> dict[str, str]:
+        """Map every canonical (defining) path to the public path it is documented at."""
+        result: dict[str, str] = {}
+        for obj in self.objects:
+            result[obj.canonical] = obj.path
+            for member in obj.members:
+                result[member.canonical] = member.path
+        for model in self.models:
+            result[model.canonical] = model.path
+        return result
+
+
+def installed_version(sdk: SdkConfig, module: types.ModuleType) -> str:
+    """The installed version of the SDK's distribution; checks ``version_spec`` when given."""
+    if sdk.distribution is None:
+        return str(getattr(module, "__version__", "unknown"))
+    try:
+        version = importlib.metadata.version(sdk.distribution)
+    except importlib.metadata.PackageNotFoundError:
+        raise InventoryError(
+            f"{sdk.distribution} is not installed (install it, e.g. pip install "
+            f"'{sdk.distribution}{sdk.version_spec}')"
+        ) from None
+    if sdk.version_spec:
+        try:
+            ok = Version(version) in SpecifierSet(sdk.version_spec)
+        except (InvalidSpecifier, InvalidVersion) as exc:
+            raise InventoryError(f"{sdk.id}: bad version_spec {sdk.version_spec!r}: {exc}") from None
+        if not ok:
+            raise InventoryError(
+                f"{sdk.distribution} {version} is installed, {sdk.id} needs {sdk.version_spec}"
+            )
+    return version
+
+
+def import_package(name: str) -> types.ModuleType:
+    """Import ``name``, turning any failure into an :class:`InventoryError`."""
+    try:
+        return importlib.import_module(name)
+    except Exception as exc:  # an SDK's import can fail in any way
+        raise InventoryError(f"cannot import {name}: {type(exc).__name__}: {exc}") from None
+
+
+def canonical_name(obj: Any) -> str:
+    """Where ``obj`` is defined: ``module.qualname`` (a module's own name for modules)."""
+    if isinstance(obj, types.ModuleType):
+        return obj.__name__
+    module = getattr(obj, "__module__", None) or ""
+    qualname = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", "")
+    return f"{module}.{qualname}" if module else str(qualname)
+
+
+def kind_of(obj: Any) -> Kind:
+    """Classify a public object."""
+    if isinstance(obj, types.ModuleType):
+        return "module"
+    if inspect.isclass(obj):
+        return "class"
+    if callable(obj):
+        return "function"
+    return "data"
+
+
+def is_openapi_model(obj: Any) -> bool:
+    """True for OpenAPI-generator model classes (``openapi_types`` and ``attribute_map``)."""
+    return (
+        inspect.isclass(obj)
+        and isinstance(getattr(obj, "openapi_types", None), dict)
+        and isinstance(getattr(obj, "attribute_map", None), dict)
+    )
+
+
+def is_pydantic_model(obj: Any) -> bool:
+    """True for pydantic v2 model classes."""
+    return inspect.isclass(obj) and isinstance(getattr(obj, "model_fields", None), dict)
+
+
+def default_api(module: types.ModuleType) -> tuple[str, ...]:
+    """The public names of a package: ``__all__``, else names defined in the package itself."""
+    declared = getattr(module, "__all__", None)
+    if declared is not None:
+        return tuple(str(name) for name in declared)
+    names = []
+    for name, value in vars(module).items():
+        if name.startswith("_") or isinstance(value, types.ModuleType):
+            continue
+        if kind_of(value) == "data":
+            if name.isupper():
+                names.append(name)
+            continue
+        if canonical_name(value).startswith(module.__name__ + "."):
+            names.append(name)
+    return tuple(sorted(names))
+
+
+def _module_members(module: types.ModuleType) -> tuple[ApiObject, ...]:
+    declared = getattr(module, "__all__", None)
+    members = []
+    for name, value in vars(module).items():
+        if name.startswith("_") or isinstance(value, types.ModuleType):
+            continue
+        if declared is not None and name not in declared:
+            continue
+        kind = kind_of(value)
+        if kind == "data":
+            if declared is None and not name.isupper():
+                continue
+            canonical = f"{module.__name__}.{name}"
+        else:
+            canonical = canonical_name(value)
+            if getattr(value, "__module__", None) != module.__name__:
+                continue
+        members.append(ApiObject(name, f"{module.__name__}.{name}", kind, canonical))
+    return tuple(members)
+
+
+def _first_paragraph(doc: str | None) -> str:
+    if not doc:
+        return ""
+    text = inspect.cleandoc(doc).split("\n\n", 1)[0]
+    return " ".join(_NOQA.sub("", text).split())
+
+
+def openapi_field_description(model: type, attribute: str) -> str:
+    """The description of an OpenAPI model property: its docstring without the generated
+    "Gets the ... of this ..." line, the ``:return:``/``:rtype:`` fields and ``# noqa`` marks."""
+    prop = getattr(model, attribute, None)
+    doc = inspect.getdoc(prop) if isinstance(prop, property) else None
+    if not doc:
+        return ""
+    lines = [_NOQA.sub("", line).rstrip() for line in doc.splitlines()]
+    if lines and re.match(r"Gets the \w+ of this \w+\.?$", lines[0].strip()):
+        lines = lines[1:]
+    kept = [line for line in lines if not re.match(r"\s*:(return|rtype|param|type)\b", line)]
+    return " ".join(" ".join(kept).split())
+
+
+def _model_signature(cls: type) -> str:
+    try:
+        signature = inspect.signature(cls)
+    except (TypeError, ValueError):
+        return ""
+    params = [p for p in signature.parameters.values() if p.name != "local_vars_configuration"]
+    return str(signature.replace(parameters=params, return_annotation=inspect.Signature.empty))
+
+
+def _type_text(annotation: Any) -> str:
+    if inspect.isclass(annotation) and not getattr(annotation, "__args__", None):
+        module = annotation.__module__
+        return annotation.__qualname__ if module == "builtins" else canonical_name(annotation)
+    return str(annotation).replace("typing.", "")
+
+
+def model_of(cls: type, path: str) -> Model:
+    """Describe an OpenAPI or pydantic model class as a :class:`Model`."""
+    summary = _first_paragraph(cls.__doc__)
+    if re.fullmatch(r"NOTE: This class is auto generated by OpenAPI Generator\..*", summary):
+        summary = ""
+    if is_openapi_model(cls):
+        openapi_types: dict[str, str] = cls.openapi_types  # type: ignore[attr-defined]
+        attribute_map: dict[str, str] = cls.attribute_map  # type: ignore[attr-defined]
+        fields = tuple(
+            ModelField(
+                attribute=attr,
+                key=attribute_map.get(attr, attr),
+                type=str(type_name),
+                description=openapi_field_description(cls, attr),
+            )
+            for attr, type_name in openapi_types.items()
+        )
+        return Model(cls.__name__, path, canonical_name(cls), _model_signature(cls), summary,
+                     fields, "openapi")
+    model_fields: dict[str, Any] = cls.model_fields  # type: ignore[attr-defined]
+    fields = tuple(
+        ModelField(
+            attribute=name,
+            key=str(getattr(info, "alias", None) or name),
+            type=_type_text(getattr(info, "annotation", "")),
+            description=" ".join(str(getattr(info, "description", None) or "").split()),
+        )
+        for name, info in model_fields.items()
+    )
+    return Model(cls.__name__, path, canonical_name(cls), _model_signature(cls), summary, fields,
+                 "pydantic")
+
+
+def collect(sdk: SdkConfig) -> Inventory:
+    """Import the SDK and list what gets documented, and where."""
+    package = import_package(sdk.package)
+    version = installed_version(sdk, package)
+    names = sdk.api or default_api(package)
+    objects: list[ApiObject] = []
+    models: dict[str, Model] = {}
+    for name in names:
+        try:
+            value = getattr(package, name)
+        except AttributeError:
+            raise InventoryError(f"{sdk.id}: {sdk.package} has no public name {name!r}") from None
+        path = f"{sdk.package}.{name}"
+        if is_openapi_model(value) or is_pydantic_model(value):
+            models[path] = model_of(value, path)
+            continue
+        kind = kind_of(value)
+        if kind == "module":
+            objects.append(ApiObject(name, value.__name__, kind, value.__name__,
+                                     _module_members(value)))
+        elif kind == "data":
+            objects.append(ApiObject(name, path, kind, path))
+        else:
+            objects.append(ApiObject(name, path, kind, canonical_name(value)))
+    if sdk.models:
+        models_name = f"{sdk.package}.{sdk.models}"
+        models_module = import_package(models_name)
+        for name, value in sorted(vars(models_module).items()):
+            if not (is_openapi_model(value) or is_pydantic_model(value)):
+                continue
+            if not getattr(value, "__module__", "").startswith(models_name + "."):
+                continue  # re-exported foreign classes (kubernetes.client) get no page
+            public = getattr(package, name, None) is value
+            path = f"{sdk.package}.{name}" if public else f"{models_name}.{name}"
+            models.setdefault(path, model_of(value, path))
+    ordered_models = tuple(sorted(models.values(), key=lambda m: m.name))
+    return Inventory(sdk, version, tuple(objects), ordered_models)

@@ -1,0 +1,277 @@
+"""Write the Sphinx project (conf.py and MyST pages) for a set of SDK inventories.
+
+One page per public object, one field-table page per model, an index per SDK and a root index.
+Files are rewritten only when their text changes, so Sphinx's incremental build sees no change
+when there is none; pages that are no longer generated are removed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from docgen.inventory import ApiObject, Inventory, Model
+
+TITLE = "Kubeflow SDK reference"
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#|~$!&+])")
+_IDENT = re.compile(r"[A-Za-z_][\w.]*")
+_BUILTIN_TYPES = {"str", "int", "bool", "float", "object", "list", "dict", "bytes", "None"}
+_DATETIME_TYPES = {"datetime": "datetime.datetime", "date": "datetime.date"}
+
+
+@dataclass(frozen=True)
+class Project:
+    """A written Sphinx project: its folder and the pages it holds (relative, without suffix)."""
+
+    root: Path
+    pages: tuple[str, ...]
+
+
+def md_escape(text: str) -> str:
+    """Escape Markdown punctuation so that ``text`` renders literally in MyST."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def source_url(inv: Inventory) -> str | None:
+    """The URL of the SDK's source tree at the installed release's tag, if a repository is set."""
+    sdk = inv.sdk
+    if not sdk.repository:
+        return None
+    tag = sdk.tag.format(version=inv.version)
+    root = f"/{sdk.source_root.strip('/')}" if sdk.source_root.strip("/") else ""
+    return f"{sdk.repository.rstrip('/')}/tree/{tag}{root}"
+
+
+def type_markup(type_text: str, targets: Mapping[str, str]) -> str:
+    """MyST for a model field's type: every name a cross-reference, punctuation escaped.
+
+    ``targets`` maps short model names (and canonical paths) to public paths; ``V1...`` names
+    unknown to the SDK are Kubernetes client models; builtins and ``datetime`` are standard.
+    """
+    out: list[str] = []
+    pos = 0
+    for match in _IDENT.finditer(type_text):
+        out.append(md_escape(type_text[pos : match.start()]))
+        name = match.group()
+        if name in targets:
+            out.append(f"{{py:class}}`~{targets[name]}`")
+        elif name in _BUILTIN_TYPES:
+            out.append(f"{{py:class}}`{name}`")
+        elif name in _DATETIME_TYPES:
+            out.append(f"{{py:class}}`~{_DATETIME_TYPES[name]}`")
+        elif re.fullmatch(r"V\d\w*", name):
+            out.append(f"{{py:class}}`~kubernetes.client.{name}`")
+        elif "." in name:
+            out.append(f"{{py:class}}`~{name}`")
+        else:
+            out.append(f"`{name}`")
+        pos = match.end()
+    out.append(md_escape(type_text[pos:]))
+    return "".join(out)
+
+
+def _fence(directive: str, argument: str, options: Sequence[str], body: str = "") -> str:
+    head = f"```{{{directive}}} {argument}".rstrip()
+    lines = [head, *options]
+    if body:
+        lines += ["", body.rstrip()]
+    return "\n".join([*lines, "```", ""])
+
+
+def _rst(body: str) -> str:
+    return f"```{{eval-rst}}\n{body.rstrip()}\n```\n"
+
+
+def object_page(obj: ApiObject) -> str:
+    """The MyST page of one public object (autodoc does the rest)."""
+    if obj.kind == "class":
+        body = f".. autoclass:: {obj.path}\n   :members:\n   :member-order: bysource\n"
+    elif obj.kind == "function":
+        body = f".. autofunction:: {obj.path}\n"
+    elif obj.kind == "module":
+        names = ", ".join(m.name for m in obj.members)
+        body = f".. automodule:: {obj.path}\n   :member-order: bysource\n"
+        if names:
+            body += f"   :members: {names}\n   :undoc-members:\n"
+    else:
+        body = f".. autodata:: {obj.path}\n"
+    return f"# {md_escape(obj.name)}\n\n{_rst(body)}"
+
+
+def constants_page(inv: Inventory, constants: Sequence[ApiObject]) -> str:
+    """One page for the SDK's top-level constants."""
+    body = "".join(f".. autodata:: {c.path}\n\n" for c in constants)
+    return f"# Constants\n\nConstants exported by `{inv.sdk.package}`.\n\n{_rst(body)}"
+
+
+def model_page(model: Model, targets: Mapping[str, str]) -> str:
+    """The page of one model: its class entry and a table of its fields."""
+    module, _, name = model.path.rpartition(".")
+    table = ["| Attribute | YAML/JSON key | Type | Description |", "|---|---|---|---|"]
+    for field in model.fields:
+        table.append(
+            f"| `{field.attribute}` | `{field.key}` | {type_markup(field.type, targets)} "
+            f"| {md_escape(field.description)} |"
+        )
+    body = ""
+    if model.summary:
+        body += md_escape(model.summary) + "\n\n"
+    body += "\n".join(table) if model.fields else "This model has no fields."
+    options = [f":module: {module}", f":canonical: {model.canonical}"]
+    return f"# {md_escape(name)}\n\n" + _fence("py:class", name + model.signature, options, body)
+
+
+def _link_list(items: Iterable[tuple[str, str]]) -> str:
+    return "".join(f"- {{py:{role}}}`~{target}`\n" for role, target in items)
+
+
+def _toctree(pages: Sequence[str]) -> str:
+    return _fence("toctree", "", [":hidden:", ":maxdepth: 1"], "\n".join(pages))
+
+
+def sdk_index(inv: Inventory, object_pages: Sequence[str], model_pages: Sequence[str]) -> str:
+    """The index page of one SDK: version, source link, and links to every page."""
+    sdk = inv.sdk
+    lines = [f"# {md_escape(sdk.title)} {inv.version}", ""]
+    dist = f"`{sdk.distribution}` {inv.version}, " if sdk.distribution else ""
+    lines.append(f"{dist}import package `{sdk.package}`.")
+    url = source_url(inv)
+    if url:
+        tag = sdk.tag.format(version=inv.version)
+        lines.append(f"Source: [{md_escape(tag)}]({url}).")
+    lines.append("")
+    roles = {"class": "class", "function": "func", "module": "mod", "data": "data"}
+    groups = [
+        ("Classes", [o for o in inv.objects if o.kind == "class"]),
+        ("Functions", [o for o in inv.objects if o.kind == "function"]),
+        ("Modules", [o for o in inv.objects if o.kind == "module"]),
+        ("Constants", [o for o in inv.objects if o.kind == "data"]),
+    ]
+    for heading, objs in groups:
+        if objs:
+            lines += [f"## {heading}", "", _link_list((roles[o.kind], o.path) for o in objs)]
+    if inv.models:
+        lines += ["## Models", "", _link_list(("class", m.path) for m in inv.models)]
+    lines.append(_toctree([*object_pages, *model_pages]))
+    return "\n".join(lines)
+
+
+def conf_py(inventories: Sequence[Inventory]) -> str:
+    """The generated conf.py: Sphinx settings plus what our extensions need to know."""
+    sdks = {
+        inv.sdk.id: {
+            "package": inv.sdk.package,
+            "version": inv.version,
+            "repository": inv.sdk.repository or "",
+            "tag": inv.sdk.tag.format(version=inv.version),
+            "source_root": inv.sdk.source_root,
+        }
+        for inv in inventories
+    }
+    canonical: dict[str, str] = {}
+    for inv in inventories:
+        canonical.update(inv.canonical_map())
+    versions = ", ".join(f"{inv.sdk.title} {inv.version}" for inv in inventories)
+    return f'''"""Sphinx configuration generated by docgen; do not edit."""
+
+from docgen.sphinxext.links import linkcode_resolver
+
+project = {TITLE!r}
+release = {versions!r}
+extensions = [
+    "myst_parser",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.napoleon",
+    "sphinx_autodoc_typehints",
+    "sphinx.ext.linkcode",
+    "docgen.sphinxext",
+]
+source_suffix = {{".md": "markdown"}}
+root_doc = "index"
+exclude_patterns = ["_build"]
+nitpicky = True
+smartquotes = False
+html_theme = "furo"
+html_title = {f"{TITLE} ({versions})"!r}
+html_show_sourcelink = False
+html_copy_source = False
+
+autoclass_content = "both"
+autodoc_class_signature = "mixed"
+autodoc_preserve_defaults = True
+autodoc_member_order = "bysource"
+autodoc_typehints_format = "short"
+napoleon_google_docstring = True
+napoleon_numpy_docstring = False
+napoleon_include_init_with_doc = False
+napoleon_use_rtype = True
+typehints_document_rtype = True
+typehints_use_rtype = True
+always_document_param_types = False
+typehints_defaults = None
+
+docgen_sdks = {json.dumps(sdks, indent=4, sort_keys=True)}
+docgen_canonical = {json.dumps(canonical, indent=4, sort_keys=True)}
+linkcode_resolve = linkcode_resolver(docgen_sdks)
+'''
+
+
+def root_index(inventories: Sequence[Inventory]) -> str:
+    """The root page: one entry per SDK."""
+    lines = [f"# {TITLE}", ""]
+    for inv in inventories:
+        lines.append(f"- [{md_escape(inv.sdk.title)} {inv.version}]({inv.sdk.out_dir}/index.md)")
+    lines.append("")
+    lines.append(_toctree([f"{inv.sdk.out_dir}/index" for inv in inventories]))
+    return "\n".join(lines)
+
+
+def render(inventories: Sequence[Inventory]) -> dict[str, str]:
+    """Every file of the project, by relative path."""
+    files: dict[str, str] = {"conf.py": conf_py(inventories), "index.md": root_index(inventories)}
+    targets: dict[str, str] = {}
+    for inv in inventories:
+        for model in inv.models:
+            targets.setdefault(model.name, model.path)
+    for inv in inventories:
+        base = inv.sdk.out_dir
+        object_pages: list[str] = []
+        constants = [o for o in inv.objects if o.kind == "data"]
+        for obj in inv.objects:
+            if obj.kind == "data":
+                continue
+            files[f"{base}/{obj.name}.md"] = object_page(obj)
+            object_pages.append(obj.name)
+        if constants:
+            files[f"{base}/constants.md"] = constants_page(inv, constants)
+            object_pages.append("constants")
+        model_pages = []
+        for model in inv.models:
+            files[f"{base}/models/{model.name}.md"] = model_page(model, targets)
+            model_pages.append(f"models/{model.name}")
+        files[f"{base}/index.md"] = sdk_index(inv, object_pages, model_pages)
+    return files
+
+
+def write_project(inventories: Sequence[Inventory], root: Path) -> Project:
+    """Write the project into ``root``: changed files only, stale pages removed."""
+    files = render(inventories)
+    root.mkdir(parents=True, exist_ok=True)
+    for rel, text in files.items():
+        path = root / rel
+        if path.is_file() and path.read_text(encoding="utf-8") == text:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if path.is_file() and path.suffix in {".md", ".py"} and rel not in files:
+            path.unlink()
+    pages = tuple(sorted(rel[:-3] for rel in files if rel.endswith(".md")))
+    return Project(root, pages)

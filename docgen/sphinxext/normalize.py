@@ -1,0 +1,330 @@
+"""Read what the SDK authors wrote: Markdown-flavoured Google docstrings, made valid RST.
+
+Runs on ``autodoc-process-docstring`` before napoleon. It converts Markdown fences to
+``code-block`` directives, single-backtick code to inline literals, adds the blank lines RST needs
+before lists, sections and directives, removes ``# noqa`` marks, and reports what the author got
+wrong (unclosed fences or backticks, directives without blank lines, documented parameters the
+signature does not have). It never drops text: what it cannot read is kept and escaped.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+SECTIONS = frozenset(
+    {
+        "args", "arguments", "parameters", "params", "keyword args", "keyword arguments",
+        "other parameters", "returns", "return", "raises", "raise", "yields", "yield",
+        "examples", "example", "note", "notes", "attributes", "warning", "warnings",
+        "see also", "todo", "references", "methods",
+    }
+)  # fmt: skip
+PARAM_SECTIONS = frozenset({"args", "arguments", "parameters", "params"})
+
+_NOQA = re.compile(r"\s*#\s*noqa\b(?::?\s*[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*)?")
+_FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*([\w+-]*)\s*$")
+_DIRECTIVE = re.compile(r"^\s*\.\.\s+[\w:-]+::")
+_LIST_ITEM = re.compile(r"^(\s*)(?:[-*+]|\d+[.)])\s+\S")
+_SECTION = re.compile(r"^([A-Za-z][A-Za-z ]*):\s*$")
+_PARAM = re.compile(r"^(\s+)(\*{0,2}[\w-]+)\s*(?:\([^)]*\))?\s*:(?:\s|$)")
+_INLINE = re.compile(
+    r"(?P<keep>``.+?``|:[\w:+-]+:`[^`]+`|`[^`]+`__?)|(?P<code>`(?P<body>[^`]+?)`)", re.S
+)
+
+
+@dataclass(frozen=True)
+class Defect:
+    """A problem in what the SDK authors wrote, found while reading a docstring."""
+
+    object: str
+    kind: str
+    message: str
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _is_section(line: str) -> bool:
+    match = _SECTION.match(line.strip())
+    return bool(match) and match.group(1).lower() in SECTIONS  # type: ignore[union-attr]
+
+
+def strip_noqa(lines: Sequence[str]) -> list[str]:
+    """Remove flake8 ``# noqa`` marks (they are linter comments, not documentation)."""
+    return [_NOQA.sub("", line).rstrip() if "noqa" in line else line for line in lines]
+
+
+def _code_language(body: Sequence[str]) -> str:
+    try:
+        ast.parse("\n".join(body))
+    except SyntaxError:
+        return "text"
+    return "python"
+
+
+def convert_fences(lines: Sequence[str], report: Callable[[str, str], None]) -> list[str]:
+    """Turn Markdown code fences into ``code-block`` directives at the same indentation."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        match = _FENCE.match(lines[i])
+        if not match:
+            out.append(lines[i])
+            i += 1
+            continue
+        indent, marker, lang = match.group(1), match.group(2), match.group(3)
+        body: list[str] = []
+        i += 1
+        closed = False
+        while i < len(lines):
+            if lines[i].strip().startswith(marker[0] * len(marker)) and not lines[i].strip(
+                marker[0]
+            ).strip():
+                closed = True
+                i += 1
+                break
+            body.append(lines[i])
+            i += 1
+        if not closed:
+            report("unclosed-fence", f"code fence {marker} is never closed")
+        margin = min((_indent(b) for b in body if b.strip()), default=0)
+        body = [b[margin:] if b.strip() else "" for b in body]
+        while body and not body[-1]:
+            body.pop()
+        language = lang or _code_language(body)
+        if out and out[-1].strip():
+            out.append("")
+        out.append(f"{indent}.. code-block:: {language}")
+        out.append("")
+        out.extend(f"{indent}   {b}" if b else "" for b in body)
+        out.append("")
+    return out
+
+
+def literal_mask(lines: Sequence[str]) -> list[bool]:
+    """Which lines are literal content (directive bodies, ``::`` blocks), left untouched."""
+    mask = [False] * len(lines)
+    owner: int | None = None
+    for i, line in enumerate(lines):
+        if owner is not None:
+            if not line.strip() or _indent(line) > owner:
+                mask[i] = True
+                continue
+            owner = None
+        if _DIRECTIVE.match(line) or (line.rstrip().endswith("::") and line.strip() != "::"):
+            owner = _indent(line)
+        elif line.strip() == "::":
+            owner = _indent(line)
+    return mask
+
+
+def fix_hanging_indent(lines: Sequence[str], report: Callable[[str, str], None]) -> list[str]:
+    """Dedent over-indented continuation lines of the description before the first section.
+
+    ``Summary line\\n    more text`` is a definition list in RST; what the author meant is a
+    paragraph. Only the free text before the first Google section is touched.
+    """
+    out = list(lines)
+    i = 1
+    while i < len(out):
+        if _is_section(out[i]):
+            break
+        prev = out[i - 1]
+        line = out[i]
+        if (
+            line.strip()
+            and prev.strip()
+            and _indent(prev) == 0
+            and _indent(line) > 0
+            and not prev.rstrip().endswith("::")
+            and not _DIRECTIVE.match(prev)
+            and not _LIST_ITEM.match(prev)
+        ):
+            delta = _indent(line)
+            j = i
+            while j < len(out) and (not out[j].strip() or _indent(out[j]) >= delta):
+                if _is_section(out[j]):
+                    break
+                if j + 1 < len(out) and not out[j].strip() and not out[j + 1].strip():
+                    break
+                out[j] = out[j][delta:] if out[j].strip() else ""
+                j += 1
+            report("indentation", "description continues with an unexpected indentation")
+            i = max(j, i + 1)
+            continue
+        i += 1
+    return out
+
+
+def blank_lines_around_directives(
+    lines: Sequence[str], report: Callable[[str, str], None]
+) -> list[str]:
+    """Directives need a blank line before them and between their options and body."""
+    out: list[str] = []
+    missing = False
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if _DIRECTIVE.match(line):
+            if out and out[-1].strip():
+                out.append("")
+                missing = True
+            out.append(line)
+            i += 1
+            while i < len(lines) and re.match(r"^\s*:[\w-]+:", lines[i]):
+                out.append(lines[i])
+                i += 1
+            if i < len(lines) and lines[i].strip():
+                out.append("")
+                missing = True
+            continue
+        out.append(line)
+        i += 1
+    if missing:
+        report("directive", "a directive is not separated from its text by blank lines")
+    return out
+
+
+def _fix_paragraph(text: str, report: Callable[[str, str], None]) -> str:
+    def replace(match: re.Match[str]) -> str:
+        if match.group("keep"):
+            return match.group("keep")
+        body = match.group("body")
+        if body != body.strip():
+            body = body.strip()
+        before = text[match.start() - 1] if match.start() else " "
+        after = text[match.end()] if match.end() < len(text) else " "
+        prefix = "\\ " if before.isalnum() else ""
+        suffix = "\\ " if after.isalnum() else ""
+        return f"{prefix}``{body}``{suffix}"
+
+    fixed = _INLINE.sub(replace, text)
+    stray = re.sub(r"``.+?``|:[\w:+-]+:`[^`]+`|`[^`]+`__?", "", fixed, flags=re.S)
+    if "`" in stray:
+        where = next((ln.strip() for ln in stray.split("\n") if "`" in ln), "")
+        report("backtick", f"unmatched backtick in {where[:80]!r}")
+        pieces = re.split(r"(``.+?``|:[\w:+-]+:`[^`]+`|`[^`]+`__?)", fixed, flags=re.S)
+        fixed = "".join(p if k % 2 else p.replace("`", "\\`") for k, p in enumerate(pieces))
+    return fixed
+
+
+def convert_inline_code(lines: Sequence[str], report: Callable[[str, str], None]) -> list[str]:
+    """Markdown single-backtick code becomes an RST inline literal, paragraph by paragraph."""
+    mask = literal_mask(lines)
+    out = list(lines)
+    start: int | None = None
+    for i in range(len(out) + 1):
+        text_line = i < len(out) and not mask[i] and out[i].strip()
+        if text_line and start is None:
+            start = i
+        elif not text_line and start is not None:
+            paragraph = "\n".join(out[start:i])
+            if "`" in paragraph:
+                out[start:i] = _fix_paragraph(paragraph, report).split("\n")
+            start = None
+    return out
+
+
+def blank_lines_around_lists(lines: Sequence[str]) -> list[str]:
+    """RST lists need a blank line before the first item and after the last."""
+    mask = literal_mask(lines)
+    out: list[str] = []
+    list_indent: int | None = None
+    for i, line in enumerate(lines):
+        if mask[i] or not line.strip():
+            out.append(line)
+            if not line.strip() and list_indent is not None and not mask[i]:
+                nxt = next((x for x in lines[i + 1 :] if x.strip()), "")
+                if not nxt or _indent(nxt) <= list_indent and not _LIST_ITEM.match(nxt):
+                    list_indent = None
+            continue
+        item = _LIST_ITEM.match(line)
+        if item:
+            indent = len(item.group(1))
+            if list_indent is None or indent < list_indent:
+                if out and out[-1].strip():
+                    out.append("")
+                list_indent = indent
+        elif list_indent is not None and _indent(line) <= list_indent:
+            if out and out[-1].strip():
+                out.append("")
+            list_indent = None
+        out.append(line)
+    return out
+
+
+def blank_lines_before_sections(lines: Sequence[str]) -> list[str]:
+    """A Google section header (``Args:``, ``Returns:``...) starts after a blank line."""
+    out: list[str] = []
+    for line in lines:
+        match = _SECTION.match(line)
+        if match and match.group(1).lower() in SECTIONS and out and out[-1].strip():
+            out.append("")
+        out.append(line)
+    return out
+
+
+def documented_params(lines: Sequence[str]) -> list[str]:
+    """Names documented in the Google ``Args:`` sections of ``lines``."""
+    names: list[str] = []
+    in_params = False
+    entry_indent: int | None = None
+    for line in lines:
+        header = _SECTION.match(line)
+        if header:
+            in_params = header.group(1).lower() in PARAM_SECTIONS
+            entry_indent = None
+            continue
+        if not in_params or not line.strip():
+            continue
+        if _indent(line) == 0:
+            in_params = False
+            continue
+        if entry_indent is None:
+            entry_indent = _indent(line)
+        if _indent(line) == entry_indent:
+            match = _PARAM.match(line)
+            if match:
+                names.append(match.group(2).lstrip("*"))
+    return names
+
+
+def signature_params(obj: Any) -> set[str] | None:
+    """Parameter names of a callable (a class: its constructor), or None if unknown."""
+    try:
+        target = obj.__init__ if inspect.isclass(obj) else obj
+        params = inspect.signature(target).parameters
+    except (TypeError, ValueError):
+        return None
+    return {name for name in params if name not in {"self", "cls"}}
+
+
+def normalize(lines: Sequence[str], name: str, obj: Any = None) -> tuple[list[str], list[Defect]]:
+    """Normalize one docstring (autodoc's prepared lines); return new lines and defects."""
+    defects: list[Defect] = []
+
+    def report(kind: str, message: str) -> None:
+        defect = Defect(name, kind, message)
+        if defect not in defects:
+            defects.append(defect)
+
+    result = strip_noqa(lines)
+    result = convert_fences(result, report)
+    result = fix_hanging_indent(result, report)
+    result = blank_lines_around_directives(result, report)
+    result = convert_inline_code(result, report)
+    result = blank_lines_around_lists(result)
+    result = blank_lines_before_sections(result)
+    if obj is not None and callable(obj):
+        known = signature_params(obj)
+        if known is not None and not any(n.startswith("*") for n in known):
+            for param in documented_params(result):
+                if param not in known:
+                    report("parameter", f"documents parameter {param!r}, not in the signature")
+    return result, defects
