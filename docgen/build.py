@@ -17,6 +17,7 @@ import os
 import shutil
 import sys
 import time
+import warnings as python_warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,7 +130,10 @@ def run_sphinx(
 
     nocolor()
     warnings = io.StringIO()
-    with patch_docutils(srcdir), docutils_namespace():
+    with patch_docutils(srcdir), docutils_namespace(), python_warnings.catch_warnings():
+        # Deprecation notices of the extensions themselves are not documentation problems.
+        python_warnings.simplefilter("ignore", DeprecationWarning)
+        python_warnings.simplefilter("ignore", PendingDeprecationWarning)
         app = Sphinx(
             str(srcdir),
             str(srcdir),

@@ -20,8 +20,13 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     b = commands.add_parser("build", help="build the API reference of one or more SDKs")
     b.add_argument("sdks", nargs="*", metavar="SDK", help="SDK ids (default: all configured)")
-    b.add_argument("--package", action="append", default=[], metavar="IMPORT.NAME",
-                   help="document any installed package with default settings (repeatable)")
+    b.add_argument(
+        "--package",
+        action="append",
+        default=[],
+        metavar="IMPORT.NAME",
+        help="document any installed package with default settings (repeatable)",
+    )
     b.add_argument("--out", type=Path, default=Path("build/docgen"), help="output folder")
     b.add_argument("--format", choices=["html", "hugo", "all"], default="html")
     b.add_argument("--config", type=Path, help="a docgen.toml or pyproject.toml to read")

@@ -115,7 +115,8 @@ def sdk_from_table(sdk_id: str, table: Mapping[str, Any], source: str) -> SdkCon
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as handle:
-            return tomllib.load(handle)
+            data: dict[str, Any] = tomllib.load(handle)
+            return data
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     except OSError as exc:
@@ -134,7 +135,9 @@ def load_config(root: Path, config_file: Path | None = None) -> dict[str, SdkCon
         if path is None or (config_file is None and not path.is_file()):
             continue
         data = _read_toml(path)
-        table: Any = data.get("tool", {}).get("docgen", {}) if path.name == "pyproject.toml" else data
+        table: Any = (
+            data.get("tool", {}).get("docgen", {}) if path.name == "pyproject.toml" else data
+        )
         if not isinstance(table, dict):
             raise ConfigError(f"{path}: [tool.docgen] must be a table")
         sdk_tables = table.get("sdk", {})

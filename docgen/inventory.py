@@ -98,7 +98,9 @@ def installed_version(sdk: SdkConfig, module: types.ModuleType) -> str:
         try:
             ok = Version(version) in SpecifierSet(sdk.version_spec)
         except (InvalidSpecifier, InvalidVersion) as exc:
-            raise InventoryError(f"{sdk.id}: bad version_spec {sdk.version_spec!r}: {exc}") from None
+            raise InventoryError(
+                f"{sdk.id}: bad version_spec {sdk.version_spec!r}: {exc}"
+            ) from None
         if not ok:
             raise InventoryError(
                 f"{sdk.distribution} {version} is installed, {sdk.id} needs {sdk.version_spec}"
@@ -241,8 +243,15 @@ def model_of(cls: type, path: str) -> Model:
             )
             for attr, type_name in openapi_types.items()
         )
-        return Model(cls.__name__, path, canonical_name(cls), _model_signature(cls), summary,
-                     fields, "openapi")
+        return Model(
+            cls.__name__,
+            path,
+            canonical_name(cls),
+            _model_signature(cls),
+            summary,
+            fields,
+            "openapi",
+        )
     model_fields: dict[str, Any] = cls.model_fields  # type: ignore[attr-defined]
     fields = tuple(
         ModelField(
@@ -253,8 +262,9 @@ def model_of(cls: type, path: str) -> Model:
         )
         for name, info in model_fields.items()
     )
-    return Model(cls.__name__, path, canonical_name(cls), _model_signature(cls), summary, fields,
-                 "pydantic")
+    return Model(
+        cls.__name__, path, canonical_name(cls), _model_signature(cls), summary, fields, "pydantic"
+    )
 
 
 def collect(sdk: SdkConfig) -> Inventory:
@@ -275,8 +285,9 @@ def collect(sdk: SdkConfig) -> Inventory:
             continue
         kind = kind_of(value)
         if kind == "module":
-            objects.append(ApiObject(name, value.__name__, kind, value.__name__,
-                                     _module_members(value)))
+            objects.append(
+                ApiObject(name, value.__name__, kind, value.__name__, _module_members(value))
+            )
         elif kind == "data":
             objects.append(ApiObject(name, path, kind, path))
         else:

@@ -69,9 +69,7 @@ def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
     _store(env).pop(docname, None)
 
 
-def _merge(
-    app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
-) -> None:
+def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
     for docname in docnames:
         if docname in _store(other):
             _store(env)[docname] = _store(other)[docname]

@@ -32,6 +32,7 @@ _DIRECTIVE = re.compile(r"^\s*\.\.\s+[\w:-]+::")
 _LIST_ITEM = re.compile(r"^(\s*)(?:[-*+]|\d+[.)])\s+\S")
 _SECTION = re.compile(r"^([A-Za-z][A-Za-z ]*):\s*$")
 _PARAM = re.compile(r"^(\s+)(\*{0,2}[\w-]+)\s*(?:\([^)]*\))?\s*:(?:\s|$)")
+_OPENERS = {"{": "}", "[": "]", "(": ")"}
 _INLINE = re.compile(
     r"(?P<keep>``.+?``|:[\w:+-]+:`[^`]+`|`[^`]+`__?)|(?P<code>`(?P<body>[^`]+?)`)", re.S
 )
@@ -83,9 +84,10 @@ def convert_fences(lines: Sequence[str], report: Callable[[str, str], None]) -> 
         i += 1
         closed = False
         while i < len(lines):
-            if lines[i].strip().startswith(marker[0] * len(marker)) and not lines[i].strip(
-                marker[0]
-            ).strip():
+            if (
+                lines[i].strip().startswith(marker[0] * len(marker))
+                and not lines[i].strip(marker[0]).strip()
+            ):
                 closed = True
                 i += 1
                 break
@@ -117,48 +119,112 @@ def literal_mask(lines: Sequence[str]) -> list[bool]:
                 mask[i] = True
                 continue
             owner = None
-        if _DIRECTIVE.match(line) or (line.rstrip().endswith("::") and line.strip() != "::"):
-            owner = _indent(line)
-        elif line.strip() == "::":
+        if (
+            _DIRECTIVE.match(line)
+            or (line.rstrip().endswith("::") and line.strip() != "::")
+            or line.strip() == "::"
+        ):
             owner = _indent(line)
     return mask
 
 
-def fix_hanging_indent(lines: Sequence[str], report: Callable[[str, str], None]) -> list[str]:
-    """Dedent over-indented continuation lines of the description before the first section.
+def _plain_text(line: str) -> bool:
+    stripped = line.strip()
+    return bool(stripped) and not (
+        _DIRECTIVE.match(line) or stripped.endswith("::") or _LIST_ITEM.match(line)
+    )
 
-    ``Summary line\\n    more text`` is a definition list in RST; what the author meant is a
-    paragraph. Only the free text before the first Google section is touched.
+
+def _in_list_item(lines: Sequence[str], i: int, indent: int) -> bool:
+    """Is line ``i`` (at ``indent``) a continuation of a list item above it in its paragraph?"""
+    j = i - 1
+    while j >= 0 and lines[j].strip():
+        item = _LIST_ITEM.match(lines[j])
+        if item and len(item.group(1)) < indent:
+            return True
+        if not item and _indent(lines[j]) < indent:
+            return False
+        j -= 1
+    return False
+
+
+def fix_indentation(lines: Sequence[str], report: Callable[[str, str], None]) -> list[str]:
+    """Repair indented blocks that RST would reject as "unexpected indentation".
+
+    Google sections allow an entry line and its indented continuation; anything indented deeper
+    after a plain text line is unexpected. After a line ending in a colon (``For example:``) it is
+    an example: it becomes a literal block. Otherwise it is a hanging indent: it is dedented.
     """
     out = list(lines)
-    i = 1
+    mask = literal_mask(out)
+    in_section = False
+    entry: int | None = None
+    cont: int | None = None
+    i = 0
     while i < len(out):
-        if _is_section(out[i]):
-            break
-        prev = out[i - 1]
         line = out[i]
-        if (
-            line.strip()
-            and prev.strip()
-            and _indent(prev) == 0
-            and _indent(line) > 0
-            and not prev.rstrip().endswith("::")
-            and not _DIRECTIVE.match(prev)
-            and not _LIST_ITEM.match(prev)
-        ):
-            delta = _indent(line)
-            j = i
-            while j < len(out) and (not out[j].strip() or _indent(out[j]) >= delta):
-                if _is_section(out[j]):
-                    break
-                if j + 1 < len(out) and not out[j].strip() and not out[j + 1].strip():
-                    break
-                out[j] = out[j][delta:] if out[j].strip() else ""
-                j += 1
-            report("indentation", "description continues with an unexpected indentation")
-            i = max(j, i + 1)
+        if not line.strip() or mask[i]:
+            i += 1
             continue
-        i += 1
+        depth = _indent(line)
+        if depth == 0 and _is_section(line):
+            in_section, entry, cont = True, None, None
+            i += 1
+            continue
+        if depth == 0 and in_section and not _is_section(line):
+            in_section = False
+        prev = out[i - 1] if i else ""
+        allowed = {0} if not in_section else {entry or depth, *([cont] if cont else [])}
+        if in_section and entry is None:
+            entry = depth
+            allowed.add(depth)
+        if in_section and entry is not None and prev.strip() and entry == _indent(prev) < depth:
+            cont = depth
+            allowed.add(depth)
+        unexpected = (
+            prev.strip()
+            and depth > _indent(prev)
+            and depth not in allowed
+            and _plain_text(prev)
+            and not mask[i - 1]
+            and not _in_list_item(out, i, depth)
+        )
+        if not unexpected:
+            i += 1
+            continue
+        j = i
+        while j < len(out) and out[j].strip() and _indent(out[j]) >= depth:
+            j += 1
+        base = _indent(prev)
+        if prev.strip() in _OPENERS:
+            # A bare JSON/dict literal: the block starts at its opening bracket and ends at the
+            # matching closing line.
+            i -= 1
+            if j < len(out) and out[j].strip().rstrip(",") == _OPENERS[prev.strip()]:
+                j += 1
+            lead = out[i - 1] if i else ""
+            if lead.strip() and lead.rstrip().endswith(":") and _plain_text(lead):
+                out[i - 1] = lead.rstrip() + ":"
+                out[i:j] = ["", *("   " + x for x in out[i:j]), ""]
+            else:
+                out[i:j] = ["", " " * base + "::", "", *(" " * 3 + x for x in out[i:j]), ""]
+            report("indentation", f"unformatted example {' '.join(out[i:j+2])[:50]!r} read "
+                   "as a literal block")  # fmt: skip
+            mask = literal_mask(out)
+            i = j + 2
+            continue
+        if prev.rstrip().endswith(":"):
+            out[i - 1] = prev.rstrip() + ":"
+            block = out[i:j]
+            out[i:j] = ["", *block, ""]
+            report("indentation", f"indented example after {prev.strip()!r} read as literal block")
+            j += 2
+        else:
+            for k in range(i, j):
+                out[k] = " " * base + out[k][depth:]
+            report("indentation", f"unexpected indentation after {prev.strip()[:60]!r}")
+        mask = literal_mask(out)
+        i = j
     return out
 
 
@@ -241,7 +307,7 @@ def blank_lines_around_lists(lines: Sequence[str]) -> list[str]:
             out.append(line)
             if not line.strip() and list_indent is not None and not mask[i]:
                 nxt = next((x for x in lines[i + 1 :] if x.strip()), "")
-                if not nxt or _indent(nxt) <= list_indent and not _LIST_ITEM.match(nxt):
+                if not nxt or (_indent(nxt) <= list_indent and not _LIST_ITEM.match(nxt)):
                     list_indent = None
             continue
         item = _LIST_ITEM.match(line)
@@ -316,7 +382,7 @@ def normalize(lines: Sequence[str], name: str, obj: Any = None) -> tuple[list[st
 
     result = strip_noqa(lines)
     result = convert_fences(result, report)
-    result = fix_hanging_indent(result, report)
+    result = fix_indentation(result, report)
     result = blank_lines_around_directives(result, report)
     result = convert_inline_code(result, report)
     result = blank_lines_around_lists(result)

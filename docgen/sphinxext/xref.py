@@ -18,6 +18,7 @@ import importlib
 import inspect
 import re
 import sys
+import types
 from typing import Any
 
 from docutils import nodes
@@ -30,6 +31,7 @@ from docgen.sphinxext import defects
 from docgen.sphinxext.normalize import Defect
 
 PYTHON_DOCS = "https://docs.python.org/3"
+K8S_SOURCE = "https://github.com/kubernetes-client/python/blob/master"
 K8S_MODEL_DOCS = "https://github.com/kubernetes-client/python/blob/master/kubernetes/docs"
 
 _K8S = re.compile(r"^(?:kubernetes\.)?client(?:\.models(?:\.\w+)?)?\.(V\d\w*|\w+V\d\w*)$")
@@ -77,11 +79,51 @@ def kubernetes_url(target: str) -> str | None:
     return f"{K8S_MODEL_DOCS}/{match.group(1)}.md" if match else None
 
 
+def kubernetes_source_url(target: str) -> str | None:
+    """Other ``kubernetes`` classes (``Configuration``, ``ApiException``): their source file."""
+    module, _, name = target.rpartition(".")
+    if not module.startswith("kubernetes.") or not name[:1].isupper():
+        return None
+    try:
+        importlib.import_module(module)
+    except Exception:
+        return None
+    path = module.replace(".", "/")
+    return f"{K8S_SOURCE}/{path}.py"
+
+
 def external_url(target: str) -> str | None:
     """The URL for a target outside the SDKs, or None when docgen does not know it."""
     if target.startswith("builtins."):
         return builtin_url(target[len("builtins.") :])
-    return builtin_url(target) or kubernetes_url(target) or stdlib_url(target)
+    return (
+        builtin_url(target)
+        or kubernetes_url(target)
+        or kubernetes_source_url(target)
+        or stdlib_url(target)
+    )
+
+
+def scope_lookup(module_name: str, class_name: str, target: str) -> str | None:
+    """Resolve a bare name the way Python would in the module that defines the documented
+    object (its imports included); return the canonical path of what it names, or None."""
+    try:
+        obj: Any = importlib.import_module(module_name)
+    except Exception:
+        return None
+    for part in filter(None, class_name.split(".")):
+        obj = getattr(obj, part, None)
+    home = sys.modules.get(getattr(obj, "__module__", "") or "")
+    if home is None:
+        return None
+    value = vars(home).get(target)
+    if value is None:
+        return None
+    if isinstance(value, types.ModuleType):
+        return value.__name__
+    module = getattr(value, "__module__", None)
+    qualname = getattr(value, "__qualname__", None) or getattr(value, "_name", None)
+    return f"{module}.{qualname}" if module and qualname else None
 
 
 class StrictPythonReferences(SphinxPostTransform):
@@ -129,10 +171,27 @@ def resolve_missing(
         if resolved is not None:
             return resolved
     url = external_url(target)
+    if url is None and "." not in target and node.get("py:module"):
+        scoped = scope_lookup(str(node["py:module"]), str(node.get("py:class") or ""), target)
+        if scoped is not None:
+            public = canonical.get(scoped)
+            if public is not None:
+                domain = env.domains["py"]
+                return domain.resolve_xref(
+                    env,
+                    node.get("refdoc", ""),
+                    app.builder,
+                    node["reftype"],
+                    public,
+                    node,
+                    contnode,
+                )
+            url = external_url(scoped)
     if url is not None:
         return _external(url, contnode)
     docname = str(node.get("refdoc", ""))
-    where = str(node.get("py:class") or node.get("py:module") or docname)
+    context = [str(node.get(k)) for k in ("py:module", "py:class") if node.get(k)]
+    where = ".".join(context) or docname
     message = f"unresolved reference {target!r} (rendered as text)"
     defects.record_reference(docname, Defect(where, "reference", message))
     return contnode
