@@ -37,7 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--list-defects", action="store_true", help="print every docstring defect")
     b.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     commands.add_parser("publish", help="publish a built reference (not yet implemented)")
-    commands.add_parser("lint", help="check SDK docstrings statically (not yet implemented)")
+    commands.add_parser("lint", help="check SDK docstrings statically (see docgen lint --help)")
     return parser  # fmt: skip
 
 
@@ -54,9 +54,14 @@ def _select(args: argparse.Namespace) -> list[SdkConfig]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
-    args = _parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["lint"]:
+        from docgen.lint.cli import main as lint_main
+
+        return lint_main(arguments[1:], prog="docgen lint")
+    args = _parser().parse_args(arguments)
     err = sys.stderr
-    if args.command in {"publish", "lint"}:
+    if args.command == "publish":
         print(f"docgen {args.command}: not yet implemented", file=err)
         return 2
     if args.format != "html":
