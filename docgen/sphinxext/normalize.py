@@ -208,8 +208,8 @@ def fix_indentation(lines: Sequence[str], report: Callable[[str, str], None]) ->
                 out[i:j] = ["", *("   " + x for x in out[i:j]), ""]
             else:
                 out[i:j] = ["", " " * base + "::", "", *(" " * 3 + x for x in out[i:j]), ""]
-            report("indentation", f"unformatted example {' '.join(out[i:j+2])[:50]!r} read "
-                   "as a literal block")  # fmt: skip
+            example = " ".join(" ".join(out[i : j + 2]).split())[:50]
+            report("indentation", f"unformatted example {example!r} read as a literal block")
             mask = literal_mask(out)
             i = j + 2
             continue

@@ -48,9 +48,7 @@ def test_every_public_client_method_has_an_anchored_entry_with_its_parameters(
     assert len(methods) > 10
     for method in methods:
         dt = entry(html, f"{module}.{cls}.{method}")
-        expected = [
-            p for p in inspect.signature(getattr(client, method)).parameters if p != "self"
-        ]
+        expected = [p for p in inspect.signature(getattr(client, method)).parameters if p != "self"]
         assert params_of(dt) == expected, method
     constructor = entry(html, f"{module}.{cls}")
     assert "namespace" in params_of(constructor)

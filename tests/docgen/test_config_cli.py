@@ -1,0 +1,119 @@
+"""Configuration loading and the docgen command line (errors: one line, exit 2)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from docgen.cli import main
+from docgen.config import DEFAULTS, ConfigError, adhoc_sdk, load_config
+
+
+def test_defaults_name_both_sdks() -> None:
+    assert DEFAULTS["katib"].distribution == "kubeflow-katib"
+    assert DEFAULTS["katib"].package == "kubeflow.katib"
+    assert "KatibClient" in DEFAULTS["katib"].api
+    assert DEFAULTS["training"].distribution == "kubeflow-training"
+    assert DEFAULTS["training"].package == "kubeflow.training"
+
+
+def test_pyproject_overrides_and_adds(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.docgen.sdk.katib]\ntitle = "Katib"\n'
+        '[tool.docgen.sdk.mine]\npackage = "mypkg"\napi = ["Client"]\n'
+    )
+    sdks = load_config(tmp_path)
+    assert sdks["katib"].title == "Katib"
+    assert sdks["katib"].package == "kubeflow.katib"
+    assert sdks["mine"].api == ("Client",)
+    assert sdks["mine"].title == "mypkg"
+    assert sdks["training"] == DEFAULTS["training"]
+
+
+def test_docgen_toml_wins_over_pyproject(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.docgen.sdk.katib]\ntitle = "A"\n')
+    (tmp_path / "docgen.toml").write_text('[sdk.katib]\ntitle = "B"\n')
+    assert load_config(tmp_path)["katib"].title == "B"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[sdk.x\n", "invalid TOML"),
+        ('[sdk.x]\napi = ["A"]\n', "'package' is required"),
+        ('[sdk.katib]\nnope = "1"\n', "unknown key(s) nope"),
+        ("[sdk.katib]\napi = 3\n", "'api' must be a list of strings"),
+        ('sdk = "x"\n', "'sdk' must be a table of tables"),
+    ],
+)
+def test_bad_config_names_the_file(tmp_path: Path, text: str, message: str) -> None:
+    (tmp_path / "docgen.toml").write_text(text)
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path)
+    assert str(info.value).startswith(str(tmp_path / "docgen.toml"))
+    assert message in str(info.value)
+
+
+def test_adhoc_sdk() -> None:
+    sdk = adhoc_sdk("some.pkg")
+    assert (sdk.id, sdk.package, sdk.api, sdk.models) == ("pkg", "some.pkg", (), None)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["build", "--format", "hugo"], "not yet implemented"),
+        (["build", "--format", "all"], "not yet implemented"),
+        (["publish"], "not yet implemented"),
+        (["build", "nosuch"], "unknown SDK(s): nosuch"),
+        (["build", "--package", "no_such_package_here"], "cannot import no_such_package_here"),
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(
+    argv: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([*argv, "--out", str(tmp_path)] if argv[0] == "build" else argv) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "html").exists()
+
+
+def test_bad_config_file_from_the_command_line(tmp_path: Path) -> None:
+    config = tmp_path / "docgen.toml"
+    config.write_text("[sdk.katib\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "docgen.cli", "build", "--config", str(config)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"docgen: error: {config}: invalid TOML")
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_version_spec_not_met_is_an_input_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "docgen.toml").write_text('[sdk.katib]\nversion_spec = ">=99"\n')
+    code = main(["build", "katib", "--root", str(tmp_path), "--out", str(tmp_path / "o")])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "kubeflow-katib" in err and ">=99" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_cli_builds_the_fixture_package(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "site"
+    assert main(["build", "--package", "fixturesdk", "--out", str(out), "-q"]) == 0
+    text = capsys.readouterr().out
+    assert "built" in text and "docstring defect(s)" in text
+    assert (out / "html" / "fixturesdk" / "Client.html").is_file()
+    assert main(["build", "--package", "fixturesdk", "--out", str(out), "-q"]) == 0
+    assert "up to date" in capsys.readouterr().out
