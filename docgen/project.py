@@ -94,10 +94,13 @@ def object_page(obj: ApiObject) -> str:
     elif obj.kind == "function":
         body = f".. autofunction:: {obj.path}\n"
     elif obj.kind == "module":
-        names = ", ".join(m.name for m in obj.members)
-        body = f".. automodule:: {obj.path}\n   :member-order: bysource\n"
-        if names:
-            body += f"   :members: {names}\n   :undoc-members:\n"
+        body = f".. automodule:: {obj.path}\n\n"
+        directives = {"class": "autoclass", "function": "autofunction", "data": "autodata"}
+        for member in obj.members:
+            body += f".. {directives.get(member.kind, 'autodata')}:: {member.path}\n"
+            if member.kind == "class":
+                body += "   :members:\n"
+            body += "\n"
     else:
         body = f".. autodata:: {obj.path}\n"
     return f"# {md_escape(obj.name)}\n\n{_rst(body)}"

@@ -8,12 +8,17 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from docgen.sphinxext import defects, normalize, xref
+from docgen.sphinxext import constants, defects, normalize, xref
 
 
 def _process_docstring(
     app: Sphinx, what: str, name: str, obj: Any, options: Any, lines: list[str]
 ) -> None:
+    if what in {"data", "attribute"} and constants.is_type_docstring(obj, lines):
+        module, _, attr = name.rpartition(".")
+        lines[:] = constants.comment_doc(module, attr)
+    if what in {"class", "function", "method"} and not any(line.strip() for line in lines):
+        defects.record(app.env, normalize.Defect(name, "docstring", "no docstring"))
     fixed, found = normalize.normalize(
         lines, name, obj if what in {"function", "method", "class"} else None
     )

@@ -152,6 +152,19 @@ def _external(url: str, contnode: nodes.Element) -> nodes.reference:
     return ref
 
 
+def _owner(node: nodes.Node) -> str | None:
+    """The documented object whose entry holds ``node`` (its signature's id)."""
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, addnodes.desc):
+            for signature in parent.findall(addnodes.desc_signature):
+                ids = signature.get("ids")
+                if ids:
+                    return str(ids[0])
+        parent = parent.parent
+    return None
+
+
 def resolve_missing(
     app: Sphinx, env: BuildEnvironment, node: addnodes.pending_xref, contnode: nodes.Element
 ) -> nodes.Node | None:
@@ -190,8 +203,11 @@ def resolve_missing(
     if url is not None:
         return _external(url, contnode)
     docname = str(node.get("refdoc", ""))
-    context = [str(node.get(k)) for k in ("py:module", "py:class") if node.get(k)]
-    where = ".".join(context) or docname
+    where = (
+        _owner(node)
+        or ".".join(str(node.get(k)) for k in ("py:module", "py:class") if node.get(k))
+        or docname
+    )
     message = f"unresolved reference {target!r} (rendered as text)"
     defects.record_reference(docname, Defect(where, "reference", message))
     return contnode

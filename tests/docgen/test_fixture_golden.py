@@ -137,3 +137,9 @@ def test_fixture_defects(fixture_site: BuildResult) -> None:
     assert ("fixturesdk.Client.create", "parameter") in found
     assert ("fixturesdk.Client.pods", "backtick") in found
     assert ("fixturesdk.Client.tune", "annotation") in found
+
+
+def test_fixture_constant_documented_by_its_comment(fixture_site: BuildResult) -> None:
+    page = soup(fixture_site.html / "fixturesdk/constants.html")
+    text = body_of(entry(page, "fixturesdk.DEFAULT_NAMESPACE")).get_text()
+    assert text.strip() == "The namespace used when none is given."

@@ -202,3 +202,15 @@ def test_rebuild_with_nothing_changed_is_fast(sdk_site: BuildResult, sdk_out: Pa
     assert elapsed < 2.0
     assert again.defects == sdk_site.defects
     assert (again.html / "index.html").stat().st_mtime_ns == before
+
+
+def test_constants_show_their_comment_not_the_str_docstring(sdk_site: BuildResult) -> None:
+    katib = soup(sdk_site.html / "katib/constants.html")
+    base = body_of(entry(katib, "kubeflow.katib.BASE_IMAGE_PYTORCH")).get_text()
+    assert "Supported base images for the Katib Trials." in base
+    training = soup(sdk_site.html / "training/constants.html")
+    timeout = body_of(entry(training, "kubeflow.training.constants.constants.DEFAULT_TIMEOUT"))
+    assert "How long to wait in seconds" in timeout.get_text()
+    for page in (katib, training):
+        assert "str(object=" not in page.get_text()
+        assert "TODO (andreyvelich)" not in page.get_text()
