@@ -368,6 +368,8 @@ def signature_params(obj: Any) -> set[str] | None:
         params = inspect.signature(target).parameters
     except (TypeError, ValueError):
         return None
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        return None  # documented names may be keyword arguments it accepts
     return {name for name in params if name not in {"self", "cls"}}
 
 
@@ -389,7 +391,7 @@ def normalize(lines: Sequence[str], name: str, obj: Any = None) -> tuple[list[st
     result = blank_lines_before_sections(result)
     if obj is not None and callable(obj):
         known = signature_params(obj)
-        if known is not None and not any(n.startswith("*") for n in known):
+        if known is not None:
             for param in documented_params(result):
                 if param not in known:
                     report("parameter", f"documents parameter {param!r}, not in the signature")

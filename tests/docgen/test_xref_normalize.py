@@ -107,3 +107,11 @@ def test_unknown_parameter_is_reported() -> None:
     assert [(d.kind, d.message) for d in defects] == [
         ("parameter", "documents parameter 'b-c', not in the signature")
     ]
+
+
+def test_documented_keyword_arguments_are_not_unknown_parameters() -> None:
+    def f(a: int, **options: str) -> None:
+        """Doc."""
+
+    _, defects = normalize(["Doc.", "", "Args:", "    a: A.", "    colour: An option."], "f", f)
+    assert defects == []
