@@ -215,7 +215,12 @@ def _model_signature(cls: type) -> str:
         signature = inspect.signature(cls)
     except (TypeError, ValueError):
         return ""
-    params = [p for p in signature.parameters.values() if p.name != "local_vars_configuration"]
+    # names and defaults only: the field table shows the types
+    params = [
+        p.replace(annotation=inspect.Parameter.empty)
+        for p in signature.parameters.values()
+        if p.name != "local_vars_configuration"
+    ]
     return str(signature.replace(parameters=params, return_annotation=inspect.Signature.empty))
 
 

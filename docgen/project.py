@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import typing
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ from docgen.inventory import ApiObject, Inventory, Model
 TITLE = "Kubeflow SDK reference"
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#|~$!&+])")
-_IDENT = re.compile(r"[A-Za-z_][\w.]*")
+_TYPE_TOKEN = re.compile(r"'[^']*'|\"[^\"]*\"|[A-Za-z_][\w.]*")
 _BUILTIN_TYPES = {"str", "int", "bool", "float", "object", "list", "dict", "bytes", "None"}
 _DATETIME_TYPES = {"datetime": "datetime.datetime", "date": "datetime.date"}
 
@@ -55,10 +56,13 @@ def type_markup(type_text: str, targets: Mapping[str, str]) -> str:
     """
     out: list[str] = []
     pos = 0
-    for match in _IDENT.finditer(type_text):
+    for match in _TYPE_TOKEN.finditer(type_text):
         out.append(md_escape(type_text[pos : match.start()]))
         name = match.group()
-        if name in targets:
+        pos = match.end()
+        if name[0] in "'\"":
+            out.append(f"`{name}`")
+        elif name in targets:
             out.append(f"{{py:class}}`~{targets[name]}`")
         elif name in _BUILTIN_TYPES:
             out.append(f"{{py:class}}`{name}`")
@@ -66,11 +70,12 @@ def type_markup(type_text: str, targets: Mapping[str, str]) -> str:
             out.append(f"{{py:class}}`~{_DATETIME_TYPES[name]}`")
         elif re.fullmatch(r"V\d\w*", name):
             out.append(f"{{py:class}}`~kubernetes.client.{name}`")
+        elif name in typing.__all__:
+            out.append(f"{{py:class}}`~typing.{name}`")
         elif "." in name:
             out.append(f"{{py:class}}`~{name}`")
         else:
             out.append(f"`{name}`")
-        pos = match.end()
     out.append(md_escape(type_text[pos:]))
     return "".join(out)
 

@@ -115,3 +115,9 @@ def test_documented_keyword_arguments_are_not_unknown_parameters() -> None:
 
     _, defects = normalize(["Doc.", "", "Args:", "    a: A.", "    colour: An option."], "f", f)
     assert defects == []
+
+
+def test_type_markup_quotes_and_typing() -> None:
+    assert type_markup("Optional[Literal['docker', 'podman']]", {}) == (
+        "{py:class}`~typing.Optional`\\[{py:class}`~typing.Literal`\\[`'docker'`, `'podman'`\\]\\]"
+    )
