@@ -181,8 +181,14 @@ def build(
         pages = sum(1 for _ in html.rglob("*.html"))
         return BuildResult(html, (), pages, (), _read_defects(html),
                            time.perf_counter() - started, True)  # fmt: skip
-    inventories = tuple(collect(sdk) for sdk in sdks)
+    inventories = []
+    for sdk in sdks:
+        if status is not None:
+            print(f"docgen: reading the public API of {sdk.id} ({sdk.package})", file=status)
+        inventories.append(collect(sdk))
     project = write_project(inventories, cache / "src")
+    if status is not None:
+        print(f"docgen: {len(project.pages)} pages in {project.root}; running Sphinx", file=status)
     stamp_file.unlink(missing_ok=True)
     try:
         warnings = run_sphinx(project.root, cache / "html", cache / "doctrees", status=status,
@@ -195,7 +201,7 @@ def build(
     stamp_file.write_text(stamp, encoding="utf-8")
     return BuildResult(
         html,
-        inventories,
+        tuple(inventories),
         len(project.pages),
         tuple(warnings),
         _read_defects(html),
