@@ -181,14 +181,11 @@ def build(
         pages = sum(1 for _ in html.rglob("*.html"))
         return BuildResult(html, (), pages, (), _read_defects(html),
                            time.perf_counter() - started, True)  # fmt: skip
-    inventories = []
-    for sdk in sdks:
-        if status is not None:
-            print(f"docgen: reading the public API of {sdk.id} ({sdk.package})", file=status)
-        inventories.append(collect(sdk))
+    inventories = [collect(sdk) for sdk in sdks]
     project = write_project(inventories, cache / "src")
     if status is not None:
-        print(f"docgen: {len(project.pages)} pages in {project.root}; running Sphinx", file=status)
+        read = ", ".join(f"{inv.sdk.id} {inv.version}" for inv in inventories)
+        print(f"docgen: {read}: {len(project.pages)} pages; running Sphinx", file=status)
     stamp_file.unlink(missing_ok=True)
     try:
         warnings = run_sphinx(project.root, cache / "html", cache / "doctrees", status=status,
