@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
+import importlib.util
 import inspect
 import re
 import types
@@ -168,7 +169,19 @@ def default_api(module: types.ModuleType) -> tuple[str, ...]:
     return tuple(sorted(names))
 
 
-def _module_members(module: types.ModuleType) -> tuple[ApiObject, ...]:
+def module_path(package: str, name: str, module: types.ModuleType) -> str:
+    """Where a public module is documented: ``package.name`` when that is only reachable as an
+    attribute (``kubeflow.katib.search``, defined as ``kubeflow.katib.api.search``), its own
+    name when ``package.name`` is importable as some other module (or is itself)."""
+    public = f"{package}.{name}"
+    try:
+        spec = importlib.util.find_spec(public)
+    except (ImportError, ValueError):
+        spec = None
+    return public if spec is None else module.__name__
+
+
+def _module_members(module: types.ModuleType, path: str) -> tuple[ApiObject, ...]:
     declared = getattr(module, "__all__", None)
     members = []
     for name, value in vars(module).items():
@@ -185,7 +198,7 @@ def _module_members(module: types.ModuleType) -> tuple[ApiObject, ...]:
             canonical = canonical_name(value)
             if getattr(value, "__module__", None) != module.__name__:
                 continue
-        members.append(ApiObject(name, f"{module.__name__}.{name}", kind, canonical))
+        members.append(ApiObject(name, f"{path}.{name}", kind, canonical))
     return tuple(members)
 
 
@@ -290,9 +303,9 @@ def collect(sdk: SdkConfig) -> Inventory:
             continue
         kind = kind_of(value)
         if kind == "module":
-            objects.append(
-                ApiObject(name, value.__name__, kind, value.__name__, _module_members(value))
-            )
+            where = module_path(sdk.package, name, value)
+            members = _module_members(value, where)
+            objects.append(ApiObject(name, where, kind, value.__name__, members))
         elif kind == "data":
             objects.append(ApiObject(name, path, kind, path))
         else:

@@ -99,7 +99,13 @@ def object_page(obj: ApiObject) -> str:
     elif obj.kind == "function":
         body = f".. autofunction:: {obj.path}\n"
     elif obj.kind == "module":
-        body = f".. automodule:: {obj.path}\n\n"
+        if obj.path == obj.canonical:
+            body = f".. automodule:: {obj.path}\n\n"
+        else:  # documented at its public path: the docstring from where it is defined
+            body = (
+                f".. py:module:: {obj.path}\n\n.. automodule:: {obj.canonical}\n   :no-index:\n\n"
+                f".. currentmodule:: {obj.path}\n\n"
+            )
         directives = {"class": "autoclass", "function": "autofunction", "data": "autodata"}
         for member in obj.members:
             body += f".. {directives.get(member.kind, 'autodata')}:: {member.path}\n"

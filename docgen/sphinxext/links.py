@@ -12,11 +12,19 @@ LinkResolver = Callable[[str, Mapping[str, Any]], "str | None"]
 
 
 def _lookup(module_name: str, fullname: str) -> Any:
-    try:
-        obj: Any = importlib.import_module(module_name)
-    except Exception:
+    parts = module_name.split(".")
+    obj: Any = None
+    for cut in range(len(parts), 0, -1):  # kubeflow.katib.search is kubeflow.katib's attribute
+        try:
+            obj = importlib.import_module(".".join(parts[:cut]))
+        except Exception:
+            continue
+        for attr in parts[cut:]:
+            obj = getattr(obj, attr, None)
+        break
+    if obj is None:
         return None
-    for part in fullname.split("."):
+    for part in filter(None, fullname.split(".")):
         obj = getattr(obj, part, None)
         if obj is None:
             return None

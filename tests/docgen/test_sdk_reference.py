@@ -129,10 +129,10 @@ def test_builtin_names_never_link_to_sdk_attributes(sdk_site: BuildResult) -> No
         text = page.read_text(encoding="utf-8")
         assert "V1beta1FeasibleSpace.list" not in text, page
     search = soup(sdk_site.html / "katib/search.html")
-    double = entry(search, "kubeflow.katib.api.search.double")
+    double = entry(search, "kubeflow.katib.search.double")
     targets = {a.get_text(): a["href"] for a in body_of(double).find_all("a")}
     assert targets["float"] == "https://docs.python.org/3/library/functions.html#float"
-    int_entry = body_of(entry(search, "kubeflow.katib.api.search.int"))
+    int_entry = body_of(entry(search, "kubeflow.katib.search.int"))
     int_links = {a.get_text(): a["href"] for a in int_entry.find_all("a")}
     assert int_links["int"] == "https://docs.python.org/3/library/functions.html#int"
 
@@ -177,6 +177,8 @@ def test_each_object_documented_once_at_its_public_path(sdk_site: BuildResult) -
     assert counts["kubeflow.katib.V1beta1Experiment"] == 1
     assert not [a for a in counts if ".api.katib_client." in a or ".models.v1beta1_" in a]
     assert [a for a, n in counts.items() if n > 1] == []
+    assert counts["kubeflow.katib.search.categorical"] == 1
+    assert not [a for a in counts if a.startswith("kubeflow.katib.api.")]
 
 
 def test_docstring_defects_are_reported(sdk_site: BuildResult) -> None:
