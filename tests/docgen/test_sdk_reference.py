@@ -216,3 +216,10 @@ def test_constants_show_their_comment_not_the_str_docstring(sdk_site: BuildResul
     for page in (katib, training):
         assert "str(object=" not in page.get_text()
         assert "TODO (andreyvelich)" not in page.get_text()
+
+
+def test_no_raw_markup_in_any_page(sdk_site: BuildResult) -> None:
+    for page in sdk_site.html.rglob("*.html"):
+        text = soup(page).get_text()
+        for raw in ("```", "``", "\\`", ":class:", ":param ", ":rtype:", ".. code-block::"):
+            assert raw not in text, (page.name, raw)
