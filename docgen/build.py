@@ -122,8 +122,8 @@ def run_sphinx(
     nitpicky: bool = True,
     jobs: int = 1,
     builder: str = "html",
-) -> list[str]:
-    """Run Sphinx in this process; return the warnings it emitted."""
+) -> tuple[int, list[str]]:
+    """Run Sphinx in this process; return how many warnings it emitted, and their text."""
     from sphinx.application import Sphinx
     from sphinx.util.console import nocolor
     from sphinx.util.docutils import docutils_namespace, patch_docutils
@@ -147,7 +147,9 @@ def run_sphinx(
             parallel=jobs,
         )
         app.build()
-    return [line for line in warnings.getvalue().splitlines() if line.strip()]
+        count = int(getattr(app, "_warncount", 0))
+    lines = [line for line in warnings.getvalue().splitlines() if line.strip()]
+    return count or len(lines), lines
 
 
 def build(
@@ -188,12 +190,18 @@ def build(
         print(f"docgen: {read}: {len(project.pages)} pages; running Sphinx", file=status)
     stamp_file.unlink(missing_ok=True)
     try:
-        warnings = run_sphinx(project.root, cache / "html", cache / "doctrees", status=status,
-                              nitpicky=nitpicky, jobs=jobs)  # fmt: skip
+        count, warnings = run_sphinx(
+            project.root,
+            cache / "html",
+            cache / "doctrees",
+            status=status,
+            nitpicky=nitpicky,
+            jobs=jobs,
+        )
     except Exception as exc:  # Sphinx reports its own errors as exceptions
         raise BuildError(f"Sphinx failed: {type(exc).__name__}: {exc}") from exc
-    if warnings and warnings_as_errors:
-        raise BuildError(f"Sphinx emitted {len(warnings)} warning(s)", warnings)
+    if (count or warnings) and warnings_as_errors:
+        raise BuildError(f"Sphinx emitted {count} warning(s)", warnings)
     _publish(cache / "html", html)
     stamp_file.write_text(stamp, encoding="utf-8")
     return BuildResult(
