@@ -38,6 +38,7 @@ class ApiObject:
     kind: Kind
     canonical: str
     members: tuple[ApiObject, ...] = ()
+    summary: str = ""
 
 
 @dataclass(frozen=True)
@@ -209,6 +210,20 @@ def _first_paragraph(doc: str | None) -> str:
     return " ".join(_NOQA.sub("", text).split())
 
 
+def summary_of(obj: Any) -> str:
+    """The first sentence of an object's own docstring (a class: else its constructor's)."""
+    if kind_of(obj) == "data":
+        return ""
+    doc = obj.__dict__.get("__doc__") if inspect.isclass(obj) else getattr(obj, "__doc__", None)
+    if not doc and inspect.isclass(obj) and "__init__" in vars(obj):
+        doc = obj.__init__.__doc__
+    text = _first_paragraph(doc)
+    if inspect.isclass(obj) and text.startswith(f"{obj.__name__}("):
+        return ""  # the signature dataclasses write as a docstring
+    match = re.match(r"(.+?[.!?])(\s|$)", text)
+    return match.group(1) if match else text
+
+
 def openapi_field_description(model: type, attribute: str) -> str:
     """The description of an OpenAPI model property: its docstring without the generated
     "Gets the ... of this ..." line, the ``:return:``/``:rtype:`` fields and ``# noqa`` marks."""
@@ -309,7 +324,8 @@ def collect(sdk: SdkConfig) -> Inventory:
         elif kind == "data":
             objects.append(ApiObject(name, path, kind, path))
         else:
-            objects.append(ApiObject(name, path, kind, canonical_name(value)))
+            summary = summary_of(value)
+            objects.append(ApiObject(name, path, kind, canonical_name(value), summary=summary))
     if sdk.models:
         models_name = f"{sdk.package}.{sdk.models}"
         models_module = import_package(models_name)

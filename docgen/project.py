@@ -140,8 +140,20 @@ def model_page(model: Model, targets: Mapping[str, str]) -> str:
     return f"# {md_escape(name)}\n\n" + _fence("py:class", name + model.signature, options, body)
 
 
-def _link_list(items: Iterable[tuple[str, str]]) -> str:
-    return "".join(f"- {{py:{role}}}`~{target}`\n" for role, target in items)
+def summary_markup(text: str) -> str:
+    """A docstring's first sentence as MyST: code spans kept, RST roles read as code, the rest
+    escaped."""
+    text = re.sub(r":[\w:+-]+:`~?([^`]+)`", r"`\1`", text).replace("``", "`")
+    parts = re.split(r"(`[^`]+`)", text)
+    return "".join(p if i % 2 else md_escape(p) for i, p in enumerate(parts))
+
+
+def _link_list(items: Iterable[tuple[str, str, str]]) -> str:
+    lines = []
+    for role, target, summary in items:
+        tail = f": {summary_markup(summary)}" if summary else ""
+        lines.append(f"- {{py:{role}}}`~{target}`{tail}\n")
+    return "".join(lines)
 
 
 def _toctree(pages: Sequence[str]) -> str:
@@ -168,9 +180,13 @@ def sdk_index(inv: Inventory, object_pages: Sequence[str], model_pages: Sequence
     ]
     for heading, objs in groups:
         if objs:
-            lines += [f"## {heading}", "", _link_list((roles[o.kind], o.path) for o in objs)]
+            lines += [
+                f"## {heading}",
+                "",
+                _link_list((roles[o.kind], o.path, o.summary) for o in objs),
+            ]
     if inv.models:
-        lines += ["## Models", "", _link_list(("class", m.path) for m in inv.models)]
+        lines += ["## Models", "", _link_list(("class", m.path, m.summary) for m in inv.models)]
     lines.append(_toctree([*object_pages, *model_pages]))
     return "\n".join(lines)
 
