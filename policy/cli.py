@@ -155,6 +155,11 @@ def build_diff_parser() -> argparse.ArgumentParser:
 
 def write_atomic(path: str, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file and a rename."""
+    if os.path.exists(path) and not os.path.isfile(path):
+        # A device or pipe (/dev/null, /dev/stdout): write in place, never replace it.
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        return
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")

@@ -150,6 +150,11 @@ def main(argv: Sequence[str] | None = None, prog: str = "docgen lint") -> int:
 
 
 def _write_atomic(path: str, text: str) -> None:
+    if os.path.exists(path) and not os.path.isfile(path):
+        # A device or pipe (/dev/null, /dev/stdout): write in place, never replace it.
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        return
     target = Path(path)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:

@@ -167,3 +167,10 @@ def test_list_checks(capsys: pytest.CaptureFixture[str]) -> None:
     assert out[0].split() == ["ID", "LEVEL", "SEVERITY", "VERSIONS", "TITLE"]
     assert any(line.split()[:4] == ["privileged", "baseline", "error", "v1.0+"] for line in out)
     assert any(line.split()[:4] == ["istioInit", "mesh", "error", "-"] for line in out)
+
+
+def test_output_to_a_device_writes_in_place(files: dict[str, Path]) -> None:
+    import stat
+
+    assert main([str(files["good"]), "--output", "/dev/null"]) == 0
+    assert stat.S_ISCHR(Path("/dev/null").stat().st_mode)
