@@ -1,9 +1,9 @@
 """Build the references: inventories -> Sphinx project -> Sphinx (HTML) -> published folder.
 
-The output folder holds ``html/`` (replaced atomically: built elsewhere, then renamed into place)
-and ``.cache/`` (the generated project, doctrees and Sphinx's own output, for incremental builds).
-When nothing that affects the output changed since the last successful build, the build is
-skipped without importing the SDKs.
+The output folder holds ``html/`` and/or ``hugo/`` (each replaced atomically: built elsewhere,
+then renamed into place) and ``.cache/`` (the generated project, doctrees and Sphinx's own
+output, for incremental builds). When nothing that affects the output changed since the last
+successful build, the build is skipped without importing the SDKs.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ class BuildResult:
     defects: tuple[dict[str, str], ...]
     seconds: float
     skipped: bool
+    hugo: Path | None = None
 
 
 def _version(dist: str) -> str:
@@ -152,6 +153,9 @@ def run_sphinx(
     return count or len(lines), lines
 
 
+FORMATS = {"html": "html", "hugo": "docgen-hugo"}
+
+
 def build(
     sdks: Sequence[SdkConfig],
     out: Path,
@@ -161,55 +165,70 @@ def build(
     warnings_as_errors: bool = True,
     jobs: int = 1,
     force: bool = False,
+    formats: Sequence[str] = ("html",),
 ) -> BuildResult:
-    """Build the HTML reference of ``sdks`` into ``out/html``.
+    """Build the reference of ``sdks`` into ``out/html`` and/or ``out/hugo`` (see ``formats``).
 
+    ``hugo`` output is one folder per SDK holding ``pages.json`` and the rendered Hugo pages.
     Raises :class:`~docgen.inventory.InventoryError` for SDKs that cannot be documented and
-    :class:`BuildError` when Sphinx warns (with ``warnings_as_errors``); the previous
-    ``out/html`` is then left as it was.
+    :class:`BuildError` when Sphinx warns (with ``warnings_as_errors``); the previous outputs
+    are then left as they were.
     """
     started = time.perf_counter()
     cache = out / ".cache"
     html = out / "html"
-    options = {"nitpicky": nitpicky, "warnings_as_errors": warnings_as_errors}
+    unknown = sorted(set(formats) - set(FORMATS))
+    if unknown:
+        raise BuildError(f"unknown output format(s): {', '.join(unknown)}")
+    chosen = [f for f in FORMATS if f in formats]
+    options = {"nitpicky": nitpicky, "warnings_as_errors": warnings_as_errors, "formats": chosen}
     stamp = fingerprint(sdks, options)
     stamp_file = cache / "fingerprint"
     if (
         not force
-        and html.is_dir()
+        and all((out / f).is_dir() for f in chosen)
         and stamp_file.is_file()
         and stamp_file.read_text(encoding="utf-8") == stamp
     ):
-        pages = sum(1 for _ in html.rglob("*.html"))
-        return BuildResult(html, (), pages, (), _read_defects(html),
-                           time.perf_counter() - started, True)  # fmt: skip
+        pages = sum(1 for _ in html.rglob("*.html")) if "html" in chosen else 0
+        return BuildResult(html, (), pages, (), _read_defects(out / chosen[0]),
+                           time.perf_counter() - started, True, out / "hugo")  # fmt: skip
     inventories = [collect(sdk) for sdk in sdks]
     project = write_project(inventories, cache / "src")
     if status is not None:
         read = ", ".join(f"{inv.sdk.id} {inv.version}" for inv in inventories)
         print(f"docgen: {read}: {len(project.pages)} pages; running Sphinx", file=status)
     stamp_file.unlink(missing_ok=True)
-    try:
-        count, warnings = run_sphinx(
-            project.root,
-            cache / "html",
-            cache / "doctrees",
-            status=status,
-            nitpicky=nitpicky,
-            jobs=jobs,
-        )
-    except Exception as exc:  # Sphinx reports its own errors as exceptions
-        raise BuildError(f"Sphinx failed: {type(exc).__name__}: {exc}") from exc
-    if (count or warnings) and warnings_as_errors:
-        raise BuildError(f"Sphinx emitted {count} warning(s)", warnings)
-    _publish(cache / "html", html)
+    warnings: list[str] = []
+    for fmt in chosen:
+        if fmt == "hugo":  # written whole on every build: no page of a removed object survives
+            shutil.rmtree(cache / fmt, ignore_errors=True)
+        try:
+            count, found = run_sphinx(
+                project.root,
+                cache / fmt,
+                cache / "doctrees",
+                status=status,
+                nitpicky=nitpicky,
+                jobs=jobs,
+                builder=FORMATS[fmt],
+            )
+        except Exception as exc:  # Sphinx reports its own errors as exceptions
+            raise BuildError(f"Sphinx failed: {type(exc).__name__}: {exc}") from exc
+        if (count or found) and warnings_as_errors:
+            what = "" if fmt == "html" else f" writing the {fmt} pages"
+            raise BuildError(f"Sphinx emitted {count} warning(s){what}", found)
+        warnings += found
+    for fmt in chosen:
+        _publish(cache / fmt, out / fmt)
     stamp_file.write_text(stamp, encoding="utf-8")
     return BuildResult(
         html,
         tuple(inventories),
         len(project.pages),
         tuple(warnings),
-        _read_defects(html),
+        _read_defects(out / chosen[0]),
         time.perf_counter() - started,
         False,
+        out / "hugo",
     )

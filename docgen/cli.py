@@ -1,6 +1,8 @@
 """The ``docgen`` command: a thin shell over :mod:`docgen.build`.
 
-Exit codes: 0 built, 1 the build failed (Sphinx warnings are errors), 2 usage or input error.
+Exit codes: 0 built (or published, or ``publish --check`` found the website up to date), 1 the
+build failed (Sphinx warnings are errors) or ``publish --check`` found differences, 2 usage or
+input error (including a website that cannot take the pages: a hand-written file in the way).
 """
 
 from __future__ import annotations
@@ -36,7 +38,22 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--no-nitpicky", action="store_true", help="do not warn on missing refs")
     b.add_argument("--list-defects", action="store_true", help="print every docstring defect")
     b.add_argument("-q", "--quiet", action="store_true", help="no progress output")
-    commands.add_parser("publish", help="publish a built reference (not yet implemented)")
+    p = commands.add_parser("publish", help="write the Hugo pages into a website checkout")
+    p.add_argument("sdks", nargs="*", metavar="SDK", help="SDK ids (default: all configured)")
+    p.add_argument("--website", type=Path, required=True, help="root of the website checkout")
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 if the website differs from what would be written",
+    )
+    p.add_argument(
+        "--force", action="store_true", help="overwrite generated pages that were edited by hand"
+    )
+    p.add_argument("--out", type=Path, help="keep the build in this folder (default: temporary)")
+    p.add_argument("--config", type=Path, help="a docgen.toml or pyproject.toml to read")
+    p.add_argument("--root", type=Path, default=Path.cwd(), help=argparse.SUPPRESS)
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    p.set_defaults(package=[])
     commands.add_parser("lint", help="check SDK docstrings statically (see docgen lint --help)")
     return parser  # fmt: skip
 
@@ -62,15 +79,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(arguments)
     err = sys.stderr
     if args.command == "publish":
-        print(f"docgen {args.command}: not yet implemented", file=err)
-        return 2
-    if args.format != "html":
-        print(f"docgen build: --format {args.format}: not yet implemented (use html)", file=err)
-        return 2
+        return _publish(args)
     try:
         sdks = _select(args)
+        formats = ["html", "hugo"] if args.format == "all" else [args.format]
         result = build(sdks, args.out, status=None if args.quiet else err,
-                       nitpicky=not args.no_nitpicky, jobs=args.jobs, force=args.force)  # fmt: skip
+                       nitpicky=not args.no_nitpicky, jobs=args.jobs, force=args.force,
+                       formats=formats)  # fmt: skip
     except (ConfigError, InventoryError) as exc:
         print(f"docgen: error: {exc}", file=err)
         return 2
@@ -81,11 +96,50 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     names = ", ".join(s.id for s in sdks)
     what = "up to date" if result.skipped else f"built {result.pages} pages"
-    print(f"docgen: {names}: {what} in {result.seconds:.1f}s -> {result.html}/index.html")
-    print(f"docgen: {len(result.defects)} docstring defect(s), see {result.html}/defects.json")
+    where = [f"{result.html}/index.html" if f == "html" else f"{result.hugo}/" for f in formats]
+    print(f"docgen: {names}: {what} in {result.seconds:.1f}s -> {', '.join(where)}")
+    report = args.out / formats[0] / "defects.json"
+    print(f"docgen: {len(result.defects)} docstring defect(s), see {report}")
     if args.list_defects:
         for d in result.defects:
             print(f"  {d['object']}: [{d['kind']}] {d['message']}")
+    return 0
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from docgen.hugo.publish import PublishError, format_changes
+    from docgen.hugo.website import publish
+
+    err = sys.stderr
+    try:
+        sdks = _select(args)
+        outcome = publish(sdks, args.website, out=args.out, check_only=args.check,
+                          force=args.force, status=None if args.quiet else err)  # fmt: skip
+    except (ConfigError, InventoryError) as exc:
+        print(f"docgen: error: {exc}", file=err)
+        return 2
+    except PublishError as exc:
+        for problem in exc.problems:
+            print(f"docgen publish: error: {problem}", file=err)
+        return 2
+    except BuildError as exc:
+        for warning in exc.warnings:
+            print(warning, file=err)
+        print(f"docgen publish: build failed, the website was not changed: {exc}", file=err)
+        return 1
+    names = ", ".join(s.id for s in sdks)
+    if args.check:
+        if outcome.changes:
+            print(format_changes(outcome.changes))
+            return 1
+        print(f"docgen publish --check: {names}: the website is up to date")
+        return 0
+    if outcome.applied is None:
+        print(f"docgen publish: {names}: the website is already up to date")
+        return 0
+    for warning in outcome.applied.warnings:
+        print(f"docgen publish: warning: {warning}", file=err)
+    print(f"docgen publish: {names}: {outcome.applied}")
     return 0
 
 

@@ -44,11 +44,27 @@ class SdkConfig:
     source_root: str = ""
     tag: str = "v{version}"
     output: str = ""
+    website_section: str = ""
+    website_content: str = "content/en"
+    website_title: str = "Python SDK"
+    website_weight: int = 100
 
     @property
     def out_dir(self) -> str:
         """The folder (relative to the project root) that holds this SDK's pages."""
         return self.output or self.id
+
+    @property
+    def section(self) -> str:
+        """The website folder (relative to the checkout) that ``docgen publish`` writes into."""
+        return (self.website_section or f"{self.website_content}/docs/sdk/{self.id}").strip("/")
+
+    @property
+    def content_section(self) -> str:
+        """:attr:`section` relative to the website's content folder (Hugo's page paths)."""
+        content = self.website_content.strip("/") + "/"
+        section = self.section
+        return section[len(content) :] if section.startswith(content) else section
 
 
 KATIB = SdkConfig(
@@ -69,6 +85,7 @@ KATIB = SdkConfig(
     models="models",
     repository="https://github.com/kubeflow/katib",
     source_root="sdk/python/v1beta1",
+    website_section="content/en/docs/components/katib/reference/python-sdk",
 )
 
 TRAINING = SdkConfig(
@@ -81,6 +98,7 @@ TRAINING = SdkConfig(
     models="models",
     repository="https://github.com/kubeflow/training-operator",
     source_root="sdk/python",
+    website_section="content/en/docs/components/trainer/legacy-v1/reference/python-sdk",
 )
 
 DEFAULTS: Mapping[str, SdkConfig] = {KATIB.id: KATIB, TRAINING.id: TRAINING}
@@ -99,6 +117,10 @@ def sdk_from_table(sdk_id: str, table: Mapping[str, Any], source: str) -> SdkCon
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise ConfigError(f"{source}: sdk {sdk_id!r}: 'api' must be a list of strings")
             values[key] = tuple(value)
+        elif key == "website_weight":
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise ConfigError(f"{source}: sdk {sdk_id!r}: 'website_weight' must be an integer")
+            values[key] = value
         elif not isinstance(value, str):
             raise ConfigError(f"{source}: sdk {sdk_id!r}: {key!r} must be a string")
         else:

@@ -186,8 +186,31 @@ def sdk_index(inv: Inventory, object_pages: Sequence[str], model_pages: Sequence
                 _link_list((roles[o.kind], o.path, o.summary) for o in objs),
             ]
     if inv.models:
-        lines += ["## Models", "", _link_list(("class", m.path, m.summary) for m in inv.models)]
-    lines.append(_toctree([*object_pages, *model_pages]))
+        package = f"{sdk.package}.{sdk.models}" if sdk.models else sdk.package
+        lines += [
+            "## Models",
+            "",
+            f"The {len(inv.models)} generated models of `{package}` (Kubernetes resources and their"
+            " fields): {doc}`models <models/index>`.",
+            "",
+        ]
+    lines.append(_toctree([*object_pages, *(["models/index"] if model_pages else [])]))
+    return "\n".join(lines)
+
+
+def models_index(inv: Inventory, model_pages: Sequence[str]) -> str:
+    """The index page of the SDK's models package: every model with its first sentence."""
+    sdk = inv.sdk
+    package = f"{sdk.package}.{sdk.models}" if sdk.models else sdk.package
+    lines = [
+        "# Models",
+        "",
+        f"Models of `{package}`: the Kubernetes resources of {md_escape(sdk.title)} and their"
+        " fields, as attributes and as YAML/JSON keys.",
+        "",
+        _link_list(("class", m.path, m.summary) for m in inv.models),
+        _toctree([page.removeprefix("models/") for page in model_pages]),
+    ]
     return "\n".join(lines)
 
 
@@ -208,6 +231,16 @@ def conf_py(inventories: Sequence[Inventory]) -> str:
             "repository": inv.sdk.repository or "",
             "tag": inv.sdk.tag.format(version=inv.version),
             "source_root": inv.sdk.source_root,
+        }
+        for inv in inventories
+    }
+    hugo = {
+        inv.sdk.id: {
+            "folder": inv.sdk.out_dir,
+            "section": inv.sdk.content_section,
+            "link_title": inv.sdk.website_title,
+            "weight": inv.sdk.website_weight,
+            "source": f"{inv.sdk.distribution or inv.sdk.package} {inv.version}",
         }
         for inv in inventories
     }
@@ -259,6 +292,7 @@ typehints_defaults = None
 docgen_code = {code_hash()!r}
 docgen_sdks = {json.dumps(sdks, indent=4, sort_keys=True)}
 docgen_canonical = {json.dumps(canonical, indent=4, sort_keys=True)}
+docgen_hugo = {json.dumps(hugo, indent=4, sort_keys=True)}
 linkcode_resolve = linkcode_resolver(docgen_sdks)
 '''
 
@@ -297,6 +331,8 @@ def render(inventories: Sequence[Inventory]) -> dict[str, str]:
             files[f"{base}/models/{model.name}.md"] = model_page(model, targets)
             model_pages.append(f"models/{model.name}")
         files[f"{base}/index.md"] = sdk_index(inv, object_pages, model_pages)
+        if model_pages:
+            files[f"{base}/models/index.md"] = models_index(inv, model_pages)
     return files
 
 

@@ -67,6 +67,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """Register everything; the normalizer runs before napoleon (priority 500)."""
     app.add_config_value("docgen_sdks", {}, "env", types=[dict])
     app.add_config_value("docgen_code", "", "env", types=[str])
+    app.add_config_value("docgen_hugo", {}, "", types=[dict])
+    from docgen.hugo.builder import HugoBuilder
+
+    app.add_builder(HugoBuilder)
     app.connect("autodoc-process-docstring", _process_docstring, priority=100)
     defects.setup(app)
     xref.setup(app)

@@ -65,9 +65,9 @@ def test_adhoc_sdk() -> None:
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["build", "--format", "hugo"], "not yet implemented"),
-        (["build", "--format", "all"], "not yet implemented"),
-        (["publish"], "not yet implemented"),
+        (["publish", "--website", "{tmp}/nowhere"], "nowhere: not a website checkout"),
+        (["publish", "--website", "{tmp}"], "not a Hugo website checkout (no content/en/ folder)"),
+        (["publish", "--website", "{tmp}", "nosuch"], "unknown SDK(s): nosuch"),
         (["build", "nosuch"], "unknown SDK(s): nosuch"),
         (["build", "--package", "no_such_package_here"], "cannot import no_such_package_here"),
     ],
@@ -75,7 +75,8 @@ def test_adhoc_sdk() -> None:
 def test_usage_errors_exit_2_with_one_line(
     argv: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main([*argv, "--out", str(tmp_path)] if argv[0] == "build" else argv) == 2
+    argv = [a.replace("{tmp}", str(tmp_path)) for a in argv]
+    assert main([*argv, "--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert message in err
     assert len(err.strip().splitlines()) == 1

@@ -1,0 +1,1 @@
+"""Hugo output for the docgen SDK references: Markdown pages for the Kubeflow website."""

@@ -1,0 +1,175 @@
+"""The ``docgen-hugo`` Sphinx builder: every SDK document as a Hugo/Docsy page.
+
+Documents are mapped to pages by the ``docgen_hugo`` configuration (one entry per SDK: the
+folder its documents are in, the section in the website it is published to, titles, weight):
+``<sdk>/index`` becomes the section's ``_index.md``, ``<sdk>/models/index`` the models
+package's ``models/_index.md``, any other document ``<name>.md``. Pages are ordered (``weight``)
+as the SDK index lists them. The builder writes, per SDK, ``<outdir>/<sdk>/pages.json`` (front
+matter, body and documented names of every page, what ``docgen publish`` installs) and the
+rendered ``.md`` files beside it, for reading.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from collections.abc import Iterator, Mapping
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from docutils import nodes
+from sphinx.builders import Builder
+from sphinx.util import logging
+
+from docgen.hugo.translator import INTERNAL, HugoTranslator, Link, collect_anchors, object_names
+
+logger = logging.getLogger(__name__)
+
+PAGES_FILE = "pages.json"
+
+
+@dataclass(frozen=True)
+class SdkSection:
+    """Where one SDK's documents go: read from the ``docgen_hugo`` configuration value."""
+
+    id: str
+    folder: str
+    section: str
+    link_title: str
+    weight: int
+    source: str
+
+    @classmethod
+    def from_config(cls, sdk_id: str, data: Mapping[str, Any]) -> SdkSection:
+        """Build from one entry of ``docgen_hugo``."""
+        return cls(
+            id=sdk_id,
+            folder=str(data["folder"]),
+            section=str(data["section"]).strip("/"),
+            link_title=str(data.get("link_title", "")),
+            weight=int(data.get("weight", 0)),
+            source=str(data.get("source", "")),
+        )
+
+
+class HugoBuilder(Builder):
+    """Write Hugo/Docsy Markdown pages (TOML front matter, explicit heading ids, relref links)."""
+
+    name = "docgen-hugo"
+    format = "markdown"
+    epilog = "Hugo pages are in %(outdir)s."
+    allow_parallel = False
+    supported_image_types: ClassVar[list[str]] = []
+
+    def init(self) -> None:
+        """Read the SDK sections from the configuration."""
+        raw: Mapping[str, Mapping[str, Any]] = self.config.docgen_hugo or {}
+        self.sections = [SdkSection.from_config(k, v) for k, v in sorted(raw.items())]
+        self.pages: dict[str, dict[str, dict[str, Any]]] = {s.id: {} for s in self.sections}
+        self.anchors: dict[str, dict[str, str]] = {}
+        self.weights: dict[str, int] = {}
+
+    def get_outdated_docs(self) -> Iterator[str]:
+        """Every page is written on every build (writing is cheap; reading is cached)."""
+        yield from sorted(self.env.found_docs)
+
+    def get_target_uri(self, docname: str, typ: str | None = None) -> str:
+        """References between documents keep the document name; the translator maps it."""
+        return INTERNAL + docname
+
+    def get_relative_uri(self, from_: str, to: str, typ: str | None = None) -> str:
+        """See :meth:`get_target_uri`."""
+        return self.get_target_uri(to)
+
+    def section_of(self, docname: str) -> tuple[SdkSection, str] | None:
+        """The SDK a document belongs to and its page path in that section, if published."""
+        for sdk in self.sections:
+            prefix = sdk.folder.strip("/") + "/"
+            if docname.startswith(prefix):
+                rest = docname[len(prefix) :]
+                if rest == "index":
+                    return sdk, "_index.md"
+                if rest.endswith("/index"):
+                    return sdk, rest[: -len("index")] + "_index.md"
+                return sdk, rest + ".md"
+        return None
+
+    def page_path(self, docname: str) -> str | None:
+        """The content-relative path of a document's page (``None``: not published)."""
+        found = self.section_of(docname)
+        if found is None:
+            return None
+        sdk, rel = found
+        return posixpath.join(sdk.section, rel)
+
+    def prepare_writing(self, docnames: AbstractSet[str]) -> None:
+        """Collect every page's heading ids and every page's weight before writing any."""
+        for docname in sorted(self.env.found_docs):
+            self.anchors[docname] = collect_anchors(self.env.get_doctree(docname))
+        for docname in sorted(self.env.found_docs):
+            children = self.env.toctree_includes.get(docname, [])
+            for position, child in enumerate(children):
+                self.weights.setdefault(child, 10 * (position + 1))
+
+    def resolve(self, docname: str, ident: str) -> Link | None:
+        """Where a reference to ``docname#ident`` points, or ``None`` if it is not published."""
+        page = self.page_path(docname)
+        if page is None:
+            return None
+        anchors = self.anchors.get(docname, {})
+        if ident and ident not in anchors:
+            logger.warning("docgen-hugo: %s has no anchor %r", docname, ident, type="docgen")
+        return Link(page, anchors.get(ident, ""))
+
+    def write_doc(self, docname: str, doctree: nodes.document) -> None:
+        """Translate one document into its page record."""
+        found = self.section_of(docname)
+        if found is None:
+            return
+        sdk, rel = found
+
+        def warn(message: str, node: nodes.Node) -> None:
+            logger.warning(message, location=node, type="docgen")
+
+        translator = HugoTranslator(
+            doctree,
+            page=posixpath.join(sdk.section, rel),
+            anchors=self.anchors.get(docname, {}),
+            resolve=self.resolve,
+            warn=warn,
+        )
+        page = translator.translate()
+        front: dict[str, Any] = {"title": page.title or posixpath.basename(docname)}
+        if rel == "_index.md" and sdk.link_title:
+            front["linkTitle"] = sdk.link_title
+        if page.description:
+            front["description"] = page.description
+        weight = sdk.weight if rel == "_index.md" else self.weights.get(docname, 0)
+        if weight:
+            front["weight"] = weight
+        names = object_names(doctree)
+        self.pages[sdk.id][rel] = {"front": front, "body": page.body, "anchors": names}
+
+    def finish(self) -> None:
+        """Write ``pages.json`` and the rendered pages of every SDK."""
+        out = Path(self.outdir)
+        for sdk in self.sections:
+            folder = out / sdk.id
+            pages = dict(sorted(self.pages[sdk.id].items()))
+            record = {"sdk": sdk.id, "section": sdk.section, "source": sdk.source, "pages": pages}
+            folder.mkdir(parents=True, exist_ok=True)
+            text = json.dumps(record, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+            (folder / PAGES_FILE).write_text(text, encoding="utf-8")
+        from docgen.hugo.publish import Page as PublishedPage
+        from docgen.hugo.publish import render_page
+
+        for sdk in self.sections:
+            for rel, data in self.pages[sdk.id].items():
+                path = out / sdk.id / rel
+                path.parent.mkdir(parents=True, exist_ok=True)
+                page = PublishedPage(
+                    front=data["front"], body=data["body"], anchors=tuple(data["anchors"])
+                )
+                path.write_text(render_page(page, ()), encoding="utf-8")

@@ -1,0 +1,113 @@
+"""Publish SDK references into a Hugo website checkout: build, then plan, then check or apply.
+
+This is the library behind ``docgen publish``: it builds the Hugo pages of the chosen SDKs
+(:func:`docgen.build.build` with the ``hugo`` format), reads them back as
+:class:`~docgen.hugo.publish.Section` objects and hands them to :mod:`docgen.hugo.publish`,
+which owns the files of the website.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from docgen.build import build
+from docgen.config import SdkConfig
+from docgen.hugo.builder import PAGES_FILE
+from docgen.hugo.publish import (
+    ApplyResult,
+    Change,
+    Page,
+    PublishError,
+    Section,
+    apply,
+    check,
+    plan,
+)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What :func:`publish` found (``changes``) and, unless checking, did (``applied``)."""
+
+    changes: tuple[Change, ...]
+    applied: ApplyResult | None
+
+
+def load_sections(hugo: Path, sdks: Sequence[SdkConfig]) -> list[Section]:
+    """Read the pages the ``docgen-hugo`` builder wrote for ``sdks`` under ``hugo``.
+
+    Args:
+        hugo: The ``hugo`` output folder of a build.
+        sdks: The SDKs to read, each published to its configured website section.
+
+    Returns:
+        One section per SDK, in the order given.
+
+    Raises:
+        PublishError: A ``pages.json`` file is missing or unreadable.
+    """
+    sections = []
+    for sdk in sdks:
+        path = hugo / sdk.id / PAGES_FILE
+        try:
+            record: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise PublishError(f"{path}: cannot read the built pages: {exc}") from None
+        pages = {
+            rel: Page(front=data["front"], body=data["body"], anchors=tuple(data["anchors"]))
+            for rel, data in record["pages"].items()
+        }
+        sections.append(Section(sdk.id, sdk.section, pages, str(record.get("source", ""))))
+    return sections
+
+
+def publish(
+    sdks: Sequence[SdkConfig],
+    website: Path,
+    *,
+    out: Path | None = None,
+    check_only: bool = False,
+    force: bool = False,
+    status: TextIO | None = None,
+) -> Outcome:
+    """Build the Hugo pages of ``sdks`` and publish them into the website checkout ``website``.
+
+    Nothing in the website changes unless the build and the plan succeed; with
+    ``check_only`` nothing is ever written there.
+
+    Args:
+        sdks: The SDKs to publish (one website section each; they share the content folder
+            of the first).
+        website: The root of the website checkout (the folder holding ``content/``).
+        out: A build folder to keep (incremental builds); default: a temporary one.
+        check_only: Only compare the website with what would be written.
+        force: Overwrite (or delete) generated files that were edited by hand.
+        status: Where progress goes (``None``: nowhere).
+
+    Returns:
+        The differences found before writing and, unless checking, what was written.
+
+    Raises:
+        PublishError: The website cannot take the pages (see :func:`docgen.hugo.publish.plan`).
+    """
+    if not website.is_dir():
+        raise PublishError(f"{website}: not a website checkout (no such folder)")
+    if sdks and not (website / sdks[0].website_content).is_dir():
+        raise PublishError(
+            f"{website}: not a Hugo website checkout (no {sdks[0].website_content}/ folder)"
+        )
+    with tempfile.TemporaryDirectory(prefix="docgen-publish-") as scratch:
+        folder = out if out is not None else Path(scratch)
+        result = build(sdks, folder, status=status, formats=("hugo",))
+        hugo = result.hugo or folder / "hugo"
+        sections = load_sections(hugo, sdks)
+    planned = plan(website, sections, content_dir=sdks[0].website_content, force=force)
+    changes = check(planned)
+    if check_only or not changes:
+        return Outcome(changes, None)
+    return Outcome(changes, apply(planned))
