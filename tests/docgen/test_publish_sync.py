@@ -268,6 +268,16 @@ def test_folder_in_the_way_of_a_page(site: Path) -> None:
         plan(site, [katib()])
 
 
+def test_an_update_keeps_the_file_mode(site: Path) -> None:
+    publish_all(site, katib())
+    target = site / SECTION / "search.md"
+    target.chmod(0o640)
+    pages = katib_pages({"search.md": page("search", "kubeflow.katib.search", body="v2\n")})
+    publish_all(site, katib(pages))
+    assert target.read_text().endswith("+++\nv2\n")
+    assert target.stat().st_mode & 0o777 == 0o640
+
+
 def test_hand_edited_generated_file(site: Path) -> None:
     publish_all(site, katib())
     target = site / SECTION / "KatibClient.md"
@@ -422,10 +432,13 @@ def test_stale_pages_and_their_empty_folders_are_removed(site: Path) -> None:
         "deep/er/Old.md": page("Old", "x.Old"),
         "models/V1Old.md": page("V1Old", "x.V1Old"),
     }
+    extra["kept/Old.md"] = page("Old too", "x.Old2")
     publish_all(site, katib(katib_pages(extra)))
     assert (site / SECTION / "deep/er/Old.md").is_file()
+    (site / SECTION / "kept/mine.md").write_text("hand-written\n")
     publish_all(site, katib())
     assert not (site / SECTION / "deep").exists()
+    assert [p.name for p in (site / SECTION / "kept").iterdir()] == ["mine.md"]
     assert not (site / SECTION / "models/V1Old.md").exists()
     assert (site / SECTION / "models/_index.md").is_file()
     assert sorted(manifest(site)["files"]) == sorted(katib_pages())
