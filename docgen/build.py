@@ -216,7 +216,7 @@ def build(
         except Exception as exc:  # Sphinx reports its own errors as exceptions
             raise BuildError(f"Sphinx failed: {type(exc).__name__}: {exc}") from exc
         if (count or found) and warnings_as_errors:
-            what = "" if fmt == "html" else f" writing the {fmt} pages"
+            what = "" if fmt == "html" else f" building the {fmt} pages"
             raise BuildError(f"Sphinx emitted {count} warning(s){what}", found)
         warnings += found
     for fmt in chosen:
