@@ -20,6 +20,9 @@ _BLOCK_START = re.compile(r"^(\s*)([-+=>:]|\d+(?=[.)]))")
 _SHORTCODE = re.compile(r"\{\{([<%])(.*?)([>%])\}\}", re.S)
 _OPENER = re.compile(r"\{\{(?=[<%])")
 _ZERO_WIDTH_SPACE = "\u200b"
+_BROKEN_OPENER = "{" + _ZERO_WIDTH_SPACE + "{"
+# Hugo cuts a page's summary at this comment wherever it appears, code included.
+_SUMMARY_DIVIDER = re.compile(r"<!--(?=\s*more\s*-->)", re.I)
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "ftp"})
 
 
@@ -37,7 +40,11 @@ def text(value: str) -> str:
 
 
 def line_start(markdown: str) -> str:
-    """Escape the first character of a block's text if Markdown would read it as block syntax."""
+    """Escape the first character of a block's text if Markdown would read it as block syntax.
+
+    Leading whitespace is dropped (four spaces would start a code block).
+    """
+    markdown = markdown.lstrip(" \t")
     match = _BLOCK_START.match(markdown)
     if not match:
         return markdown
@@ -52,25 +59,27 @@ def shortcode_safe(code: str) -> str:
 
     A whole shortcode ``{{< x >}}`` becomes Hugo's own escaped form ``{{</* x */>}}``, which Hugo
     renders as the original text. A lone opener gets a zero-width space between its braces,
-    the only way to keep it out of Hugo's parser inside code.
+    the only way to keep it out of Hugo's parser inside code; so does Hugo's summary divider
+    ``<!--more-->``, which Hugo would otherwise remove.
     """
 
     def escaped(match: re.Match[str]) -> str:
         inner = match.group(2)
         if "*/" in inner or "{{" in inner:
-            return _OPENER.sub("{" + _ZERO_WIDTH_SPACE, match.group(0))
+            return _OPENER.sub(_BROKEN_OPENER, match.group(0))
         return "{{" + match.group(1) + "/*" + inner + "*/" + match.group(3) + "}}"
 
+    code = _SUMMARY_DIVIDER.sub("<!--" + _ZERO_WIDTH_SPACE, code)
     parts = _SHORTCODE.split(code)
     if len(parts) == 1:
-        return _OPENER.sub("{" + _ZERO_WIDTH_SPACE, code)
+        return _OPENER.sub(_BROKEN_OPENER, code)
     out: list[str] = []
     pos = 0
     for match in _SHORTCODE.finditer(code):
-        out.append(_OPENER.sub("{" + _ZERO_WIDTH_SPACE, code[pos : match.start()]))
+        out.append(_OPENER.sub(_BROKEN_OPENER, code[pos : match.start()]))
         out.append(escaped(match))
         pos = match.end()
-    out.append(_OPENER.sub("{" + _ZERO_WIDTH_SPACE, code[pos:]))
+    out.append(_OPENER.sub(_BROKEN_OPENER, code[pos:]))
     return "".join(out)
 
 
