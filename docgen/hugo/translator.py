@@ -204,6 +204,13 @@ class HugoTranslator:
             if isinstance(child, (nodes.Text, nodes.Inline)):
                 run.append(child)
                 continue
+            if run and isinstance(child, nodes.paragraph) and _all_inline(child):
+                # Sphinx's field lists put "name (type) --" before the description's first
+                # paragraph: one paragraph on the page.
+                left = "".join(self.inline(n) for n in run).strip()
+                add([md.line_start(f"{left} {self.inline_children(child).strip()}".strip())])
+                run = []
+                continue
             if run:
                 add(self._paragraph_of(run))
                 run = []
