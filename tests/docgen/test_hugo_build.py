@@ -80,9 +80,10 @@ def test_cli_format_all_writes_both(tmp_path: Path, capsys: pytest.CaptureFixtur
 def test_cli_hugo_build_failure_leaves_previous_pages(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["build", "--package", "fixturesdk", "--format", "hugo", "--out", str(tmp_path)]) == 0
+    args = ["build", "--format", "hugo", "--out", str(tmp_path)]
+    assert main([*args, "--package", "fixturesdk"]) == 0
     before = (tmp_path / "hugo" / "fixturesdk" / "Client.md").read_bytes()
-    code = main(["build", "--package", "brokensdk", "--format", "hugo", "--out", str(tmp_path)])
+    code = main([*args, "--package", "brokensdk"])
     assert code == 1
     assert "build failed" in capsys.readouterr().err
     assert (tmp_path / "hugo" / "fixturesdk" / "Client.md").read_bytes() == before
