@@ -13,6 +13,8 @@ from urllib.parse import quote, urlsplit
 # Characters that are Markdown syntax anywhere in a line (backslash escapes are valid for all
 # ASCII punctuation in CommonMark, so escaping more than needed is harmless).
 _INLINE_SPECIAL = re.compile(r"([\\`*\[\]<>{}|~&#])")
+# Goldmark's typographer (on in Hugo) curls quotes; escaped, they stay as written.
+_QUOTES = re.compile(r"(['\"])")
 # ``_`` only delimits emphasis at a word boundary.
 _UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
 # What makes the start of a line a block (heading, list, quote, thematic break, setext underline).
@@ -29,14 +31,15 @@ SAFE_SCHEMES = frozenset({"http", "https", "mailto", "ftp"})
 def text(value: str) -> str:
     """Escape prose so that it renders literally: Markdown syntax, raw HTML and shortcode openers.
 
-    Newlines become spaces (a paragraph is written on one line), runs of ``--`` are kept from
-    Goldmark's typographer, and an escaped ``{`` keeps ``{{<`` from reaching Hugo's shortcode
-    parser.
+    Newlines become spaces (a paragraph is written on one line), quotes, ``--`` and ``...`` are
+    kept from Goldmark's typographer, and an escaped ``{`` keeps ``{{<`` from reaching Hugo's
+    shortcode parser.
     """
     value = value.replace("\r\n", "\n").replace("\n", " ").replace("\t", " ")
     value = _INLINE_SPECIAL.sub(r"\\\1", value)
     value = _UNDERSCORE.sub(r"\\_", value)
-    return value.replace("--", "-\\-")
+    value = value.replace("--", "-\\-").replace("...", "\\.\\.\\.")
+    return _QUOTES.sub(r"\\\1", value)
 
 
 def line_start(markdown: str) -> str:

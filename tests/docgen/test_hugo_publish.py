@@ -298,12 +298,6 @@ def test_prose_shows_shortcodes_html_and_delimiters_literally(built: Built) -> N
     assert "<!--" not in built.html("Client.md").read_text(encoding="utf-8")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="docgen/hugo/markdown.py text() escapes '--' against Goldmark's typographer but not "
-    "quotes (nor '...'): alert('client') renders as alert(\u2018client\u2019), \"+++\" as "
-    "\u201c+++\u201d",
-)
 def test_prose_shows_quotes_literally(built: Built) -> None:
     client = article(built.soup("Client.md")).get_text()
     assert "<script>alert('client')</script>" in client
