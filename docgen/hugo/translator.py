@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from docutils import nodes
 from sphinx import addnodes
@@ -58,12 +58,11 @@ class Link:
 
 @dataclass
 class Page:
-    """The translation of one document: title, first sentence, body and the ids it defines."""
+    """The translation of one document: title, first sentence and body."""
 
     title: str = ""
     description: str = ""
     body: str = ""
-    headings: list[str] = field(default_factory=list)
 
 
 def collect_anchors(doctree: nodes.document) -> dict[str, str]:
@@ -253,8 +252,6 @@ class HugoTranslator:
         text = self.inline_children(title) if title else ""
         anchor = md.anchor_id(node["ids"][0]) if node["ids"] else ""
         head = md.heading(level, text, anchor) if anchor else f"{'#' * level} {text}"
-        if anchor:
-            self.result.headings.append(anchor)
         saved = self.section_level
         self.section_level = level
         lines = [head, "", *self.blocks(rest)]
@@ -274,7 +271,6 @@ class HugoTranslator:
             if ids:
                 anchor = md.anchor_id(ids[0])
                 lines.append(md.heading(level, md.text(name), anchor))
-                self.result.headings.append(anchor)
             else:
                 lines.append(f"{'#' * level} {md.line_start(md.text(name))}")
             code = "\n".join(signature_text(s) for s in signatures)
