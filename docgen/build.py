@@ -49,7 +49,7 @@ class BuildResult:
     defects: tuple[dict[str, str], ...]
     seconds: float
     skipped: bool
-    hugo: Path | None = None
+    hugo: Path
 
 
 def _version(dist: str) -> str:

@@ -23,6 +23,7 @@ from docutils import nodes
 from sphinx.builders import Builder
 from sphinx.util import logging
 
+from docgen.hugo.publish import Page, render_page
 from docgen.hugo.translator import INTERNAL, HugoTranslator, Link, collect_anchors, object_names
 
 logger = logging.getLogger(__name__)
@@ -67,7 +68,7 @@ class HugoBuilder(Builder):
         """Read the SDK sections from the configuration."""
         raw: Mapping[str, Mapping[str, Any]] = self.config.docgen_hugo or {}
         self.sections = [SdkSection.from_config(k, v) for k, v in sorted(raw.items())]
-        self.pages: dict[str, dict[str, dict[str, Any]]] = {s.id: {} for s in self.sections}
+        self.pages: dict[str, dict[str, Page]] = {s.id: {} for s in self.sections}
         self.anchors: dict[str, dict[str, str]] = {}
         self.weights: dict[str, int] = {}
 
@@ -149,27 +150,51 @@ class HugoBuilder(Builder):
         weight = sdk.weight if rel == "_index.md" else self.weights.get(docname, 0)
         if weight:
             front["weight"] = weight
-        names = object_names(doctree)
-        self.pages[sdk.id][rel] = {"front": front, "body": page.body, "anchors": names}
+        names = tuple(object_names(doctree))
+        self.pages[sdk.id][rel] = Page(front=front, body=page.body, anchors=names)
 
     def finish(self) -> None:
         """Write ``pages.json`` and the rendered pages of every SDK."""
         out = Path(self.outdir)
         for sdk in self.sections:
-            folder = out / sdk.id
-            pages = dict(sorted(self.pages[sdk.id].items()))
-            record = {"sdk": sdk.id, "section": sdk.section, "source": sdk.source, "pages": pages}
-            folder.mkdir(parents=True, exist_ok=True)
-            text = json.dumps(record, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-            (folder / PAGES_FILE).write_text(text, encoding="utf-8")
-        from docgen.hugo.publish import Page as PublishedPage
-        from docgen.hugo.publish import render_page
-
-        for sdk in self.sections:
-            for rel, data in self.pages[sdk.id].items():
+            pages = self.pages[sdk.id]
+            write_pages(out / sdk.id / PAGES_FILE, sdk, pages)
+            for rel, page in pages.items():
                 path = out / sdk.id / rel
                 path.parent.mkdir(parents=True, exist_ok=True)
-                page = PublishedPage(
-                    front=data["front"], body=data["body"], anchors=tuple(data["anchors"])
-                )
                 path.write_text(render_page(page, ()), encoding="utf-8")
+
+
+def write_pages(path: Path, sdk: SdkSection, pages: Mapping[str, Page]) -> None:
+    """Write the pages of one SDK as JSON (what :func:`read_pages` reads back).
+
+    Args:
+        path: The ``pages.json`` file to write.
+        sdk: The SDK and section the pages belong to, and the release they come from.
+        pages: The pages, by path relative to the section.
+    """
+    records = {
+        rel: {"front": dict(page.front), "body": page.body, "anchors": list(page.anchors)}
+        for rel, page in sorted(pages.items())
+    }
+    record = {"sdk": sdk.id, "section": sdk.section, "source": sdk.source, "pages": records}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(record, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
+def read_pages(path: Path) -> tuple[str, dict[str, Page]]:
+    """Read a ``pages.json`` written by :func:`write_pages`.
+
+    Args:
+        path: The file.
+
+    Returns:
+        The release the pages come from, and the pages by path relative to their section.
+    """
+    record: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    pages = {
+        rel: Page(front=data["front"], body=data["body"], anchors=tuple(data["anchors"]))
+        for rel, data in record["pages"].items()
+    }
+    return str(record.get("source", "")), pages

@@ -675,6 +675,32 @@ def _plan_section(
     )
 
 
+def check_website(root: Path, content_dir: str) -> PurePosixPath:
+    """Make sure ``root`` is a Hugo website checkout with the content folder ``content_dir``.
+
+    Args:
+        root: The website checkout.
+        content_dir: Hugo's content folder for the language, relative to the root.
+
+    Returns:
+        The content folder, as a clean relative path.
+
+    Raises:
+        PublishError: The root does not exist or is not a folder, or the content folder is
+            not a relative path inside it or does not exist.
+    """
+    if not root.exists():
+        raise PublishError(f"{root}: not a website checkout: the folder does not exist")
+    if not root.is_dir():
+        raise PublishError(f"{root}: not a website checkout: not a folder")
+    content = _relative(content_dir.rstrip("/"))
+    if content is None:
+        raise PublishError(f"content_dir {content_dir!r} is not a relative path inside {root}")
+    if not (root / content).is_dir():
+        raise PublishError(f"{root}: not a Hugo website checkout (no {content}/ folder)")
+    return content
+
+
 def plan(
     website_root: str | os.PathLike[str],
     sections: Sequence[Section],
@@ -706,16 +732,7 @@ def plan(
             taken by a hand-written file, or (without ``force``) a generated file was edited.
     """
     root = Path(website_root)
-    if not root.exists():
-        raise PublishError(f"{root}: website checkout does not exist")
-    if not root.is_dir():
-        raise PublishError(f"{root}: website checkout is not a folder")
-    content = _relative(content_dir.rstrip("/"))
-    if content is None:
-        raise PublishError(f"content_dir {content_dir!r} is not a relative path inside {root}")
-    if not (root / content).is_dir():
-        raise PublishError(f"{root}: not a Hugo website checkout ({content} is not a folder)")
-
+    content = check_website(root, content_dir)
     problems: list[str] = []
     valid: list[tuple[PurePosixPath, Section, str]] = []
     for section in sections:

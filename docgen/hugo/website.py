@@ -8,24 +8,23 @@ which owns the files of the website.
 
 from __future__ import annotations
 
-import json
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from docgen.build import build
 from docgen.config import SdkConfig
-from docgen.hugo.builder import PAGES_FILE
+from docgen.hugo.builder import PAGES_FILE, read_pages
 from docgen.hugo.publish import (
     ApplyResult,
     Change,
-    Page,
     PublishError,
     Section,
     apply,
     check,
+    check_website,
     plan,
 )
 
@@ -55,14 +54,10 @@ def load_sections(hugo: Path, sdks: Sequence[SdkConfig]) -> list[Section]:
     for sdk in sdks:
         path = hugo / sdk.id / PAGES_FILE
         try:
-            record: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
+            source, pages = read_pages(path)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
             raise PublishError(f"{path}: cannot read the built pages: {exc}") from None
-        pages = {
-            rel: Page(front=data["front"], body=data["body"], anchors=tuple(data["anchors"]))
-            for rel, data in record["pages"].items()
-        }
-        sections.append(Section(sdk.id, sdk.section, pages, str(record.get("source", ""))))
+        sections.append(Section(sdk.id, sdk.section, pages, source))
     return sections
 
 
@@ -95,18 +90,12 @@ def publish(
     Raises:
         PublishError: The website cannot take the pages (see :func:`docgen.hugo.publish.plan`).
     """
-    if not website.is_dir():
-        raise PublishError(f"{website}: not a website checkout (no such folder)")
-    if sdks and not (website / sdks[0].website_content).is_dir():
-        raise PublishError(
-            f"{website}: not a Hugo website checkout (no {sdks[0].website_content}/ folder)"
-        )
+    content_dir = sdks[0].website_content if sdks else "content/en"
+    check_website(website, content_dir)  # before the build: a wrong path fails at once
     with tempfile.TemporaryDirectory(prefix="docgen-publish-") as scratch:
-        folder = out if out is not None else Path(scratch)
-        result = build(sdks, folder, status=status, formats=("hugo",))
-        hugo = result.hugo or folder / "hugo"
-        sections = load_sections(hugo, sdks)
-    planned = plan(website, sections, content_dir=sdks[0].website_content, force=force)
+        result = build(sdks, out or Path(scratch), status=status, formats=("hugo",))
+        sections = load_sections(result.hugo, sdks)
+    planned = plan(website, sections, content_dir=content_dir, force=force)
     changes = check(planned)
     if check_only or not changes:
         return Outcome(changes, None)
