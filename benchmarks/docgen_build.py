@@ -69,7 +69,15 @@ def main() -> int:
         root = args.keep or Path(tmp)
         root.mkdir(parents=True, exist_ok=True)
         out = root / "docgen"
-        docgen = [sys.executable, "-m", "docgen.cli", "build", "katib", "training", "-q"]
+        docgen = [
+            sys.executable,
+            "-m",
+            "kubeflow_devtools.docgen.cli",
+            "build",
+            "katib",
+            "training",
+            "-q",
+        ]
         cold, result = timed([*docgen, "--out", str(out)], root)
         if result.returncode != 0:
             print(result.stdout, result.stderr, file=sys.stderr)

@@ -2,9 +2,10 @@
 
 Usage: python benchmarks/lint_bench.py [--repeat N]
 
-Prints the best and median wall time of ``python -m docgen.lint katib training`` (in a fresh
-process, as CI runs it), the same for a bare ``import kubeflow.katib, kubeflow.training`` (what
-lint avoids), their ratio, and whether lint left the SDKs unimported. Goal: under 2 s.
+Prints the best and median wall time of ``python -m kubeflow_devtools.docgen.lint katib training``
+(in a fresh process, as CI runs it), the same for a bare ``import kubeflow.katib,
+kubeflow.training`` (what lint avoids), their ratio, and whether lint left the SDKs unimported.
+Goal: under 2 s.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import time
 LINT = [
     sys.executable,
     "-m",
-    "docgen.lint",
+    "kubeflow_devtools.docgen.lint",
     "katib",
     "training",
     "--format",
@@ -28,7 +29,8 @@ LINT = [
 ]
 IMPORT = [sys.executable, "-c", "import kubeflow.katib, kubeflow.training"]
 NO_IMPORT_CHECK = (
-    "import sys; from docgen.lint.cli import main; main(['katib', 'training', '-o', '/dev/null']);"
+    "import sys; from kubeflow_devtools.docgen.lint.cli import main;"
+    "main(['katib', 'training', '-o', '/dev/null']);"
     "print(any(m.startswith(('kubeflow.katib', 'kubeflow.training')) for m in sys.modules))"
 )
 

@@ -95,7 +95,7 @@ def median(runs: list[Measure]) -> float:
 
 def rootless_check(path: Path | str, *extra: str) -> list[str]:
     """The command line of a rootless-check run on ``path`` (JSON report to /dev/null)."""
-    return [sys.executable, "-m", "policy", str(path), "--format", "json", *extra]
+    return [sys.executable, "-m", "kubeflow_devtools.policy", str(path), "--format", "json", *extra]
 
 
 def concatenate(render: Path, copies: int, target: Path) -> None:
@@ -113,7 +113,7 @@ def concatenate(render: Path, copies: int, target: Path) -> None:
 def without_injector_config(render: Path, target: Path) -> int:
     """Copy a render without the istio-sidecar-injector ConfigMap; how many documents it had."""
     sys.path.insert(0, str(REPO))
-    from policy.documents import peek_kind, split_documents
+    from kubeflow_devtools.policy.documents import peek_kind, split_documents
 
     text = render.read_text(encoding="utf-8")
     kept, dropped = [], 0

@@ -24,9 +24,15 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from policy.documents import Chunk, Document, parse_chunk, peek_kind  # noqa: E402
-from policy.scan import SKIPPED_WITHOUT_PARSING, Options, Report, analyze, load_source  # noqa: E402
-from policy.sources import open_source  # noqa: E402
+from kubeflow_devtools.policy.documents import Chunk, Document, parse_chunk, peek_kind  # noqa: E402
+from kubeflow_devtools.policy.scan import (  # noqa: E402
+    SKIPPED_WITHOUT_PARSING,
+    Options,
+    Report,
+    analyze,
+    load_source,
+)
+from kubeflow_devtools.policy.sources import open_source  # noqa: E402
 
 DEFAULT_RENDER = REPO.parent / "shared/corpus/kubeflow-manifests/master-009c880/example.yaml"
 
@@ -74,8 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     path = str(args.render)
 
-    cli = [sys.executable, "-m", "policy", path, "--format", "json"]
-    startup = [sys.executable, "-c", "import policy.cli"]
+    cli = [sys.executable, "-m", "kubeflow_devtools.policy", path, "--format", "json"]
+    startup = [sys.executable, "-c", "import kubeflow_devtools.policy.cli"]
     null = subprocess.DEVNULL
     whole = timed(
         lambda: subprocess.run(cli, check=False, stdout=null, stderr=null, cwd=REPO), args.repeat

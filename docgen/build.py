@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from docgen.config import SdkConfig
-from docgen.inventory import Inventory, collect
-from docgen.project import write_project
+from kubeflow_devtools.docgen.config import SdkConfig
+from kubeflow_devtools.docgen.inventory import Inventory, collect
+from kubeflow_devtools.docgen.project import write_project
 
 _TOOLS = ("sphinx", "myst-parser", "sphinx-autodoc-typehints", "furo", "docutils")
 
@@ -169,9 +169,9 @@ def build(
 ) -> BuildResult:
     """Build the reference of ``sdks`` into ``out/html`` and/or ``out/hugo`` (see ``formats``).
 
-    ``hugo`` output is one folder per SDK holding ``pages.json`` and the rendered Hugo pages.
-    Raises :class:`~docgen.inventory.InventoryError` for SDKs that cannot be documented and
-    :class:`BuildError` when Sphinx warns (with ``warnings_as_errors``); the previous outputs
+    ``hugo`` output is one folder per SDK holding ``pages.json`` and the rendered Hugo pages. Raises
+    :class:`~kubeflow_devtools.docgen.inventory.InventoryError` for SDKs that cannot be documented
+    and :class:`BuildError` when Sphinx warns (with ``warnings_as_errors``); the previous outputs
     are then left as they were.
     """
     started = time.perf_counter()

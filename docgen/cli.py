@@ -1,4 +1,4 @@
-"""The ``docgen`` command: a thin shell over :mod:`docgen.build`.
+"""The ``docgen`` command: a thin shell over :mod:`kubeflow_devtools.docgen.build`.
 
 Exit codes: 0 built (or published, or ``publish --check`` found the website up to date), 1 the
 build failed (Sphinx warnings are errors) or ``publish --check`` found differences, 2 usage or
@@ -12,9 +12,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from docgen.build import BuildError, build
-from docgen.config import ConfigError, SdkConfig, adhoc_sdk, load_config
-from docgen.inventory import InventoryError
+from kubeflow_devtools.docgen.build import BuildError, build
+from kubeflow_devtools.docgen.config import ConfigError, SdkConfig, adhoc_sdk, load_config
+from kubeflow_devtools.docgen.inventory import InventoryError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -73,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments[:1] == ["lint"]:
-        from docgen.lint.cli import main as lint_main
+        from kubeflow_devtools.docgen.lint.cli import main as lint_main
 
         return lint_main(arguments[1:], prog="docgen lint")
     args = _parser().parse_args(arguments)
@@ -107,8 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from docgen.hugo.publish import PublishError, format_changes
-    from docgen.hugo.website import publish
+    from kubeflow_devtools.docgen.hugo.publish import PublishError, format_changes
+    from kubeflow_devtools.docgen.hugo.website import publish
 
     err = sys.stderr
     try:

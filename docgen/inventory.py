@@ -18,7 +18,7 @@ from typing import Any, Literal
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
-from docgen.config import SdkConfig
+from kubeflow_devtools.docgen.config import SdkConfig
 
 Kind = Literal["class", "function", "module", "data"]
 

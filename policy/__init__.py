@@ -4,7 +4,7 @@
 thin shell over it.
 """
 
-from policy.errors import InputError
-from policy.scan import Finding, Options, Report, scan, scan_text
+from kubeflow_devtools.policy.errors import InputError
+from kubeflow_devtools.policy.scan import Finding, Options, Report, scan, scan_text
 
 __all__ = ["Finding", "InputError", "Options", "Report", "scan", "scan_text"]

@@ -1,5 +1,5 @@
-"""``python -m policy``: the rootless-check command."""
+"""``python -m kubeflow_devtools.policy``: the rootless-check command."""
 
-from policy.cli import run
+from kubeflow_devtools.policy.cli import run
 
 run()

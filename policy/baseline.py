@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
-from policy.errors import InputError
-from policy.scan import Finding
+from kubeflow_devtools.policy.errors import InputError
+from kubeflow_devtools.policy.scan import Finding
 
 Key = tuple[str, str, str, str, str]
 

@@ -1,4 +1,4 @@
-"""The ``rootless-check`` command: a thin shell over :func:`policy.scan.scan`.
+"""The ``rootless-check`` command: a thin shell over :func:`kubeflow_devtools.policy.scan.scan`.
 
 ``rootless-check [PATH ...]`` checks manifests; ``rootless-check diff BASE HEAD`` compares
 two renders (or kustomizations) and fails only on the findings the change adds.
@@ -15,17 +15,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from policy.baseline import diff_findings, load_baseline
-from policy.errors import InputError, UsageError
-from policy.mesh.config import MeshMode
-from policy.namespaces import parse_namespace_labels
-from policy.pss import Level, parse_version
-from policy.report import RENDERERS
-from policy.report.json import finding_list, report_to_json
-from policy.report.text import render_text
-from policy.rules import all_rules
-from policy.scan import FAIL_ON, Finding, Options, Report, fails_run, scan
-from policy.waivers import CONFIG_FILE, DEFAULT_WAIVERS, load_config
+from kubeflow_devtools.policy.baseline import diff_findings, load_baseline
+from kubeflow_devtools.policy.errors import InputError, UsageError
+from kubeflow_devtools.policy.mesh.config import MeshMode
+from kubeflow_devtools.policy.namespaces import parse_namespace_labels
+from kubeflow_devtools.policy.pss import Level, parse_version
+from kubeflow_devtools.policy.report import RENDERERS
+from kubeflow_devtools.policy.report.json import finding_list, report_to_json
+from kubeflow_devtools.policy.report.text import render_text
+from kubeflow_devtools.policy.rules import all_rules
+from kubeflow_devtools.policy.scan import FAIL_ON, Finding, Options, Report, fails_run, scan
+from kubeflow_devtools.policy.waivers import CONFIG_FILE, DEFAULT_WAIVERS, load_config
 
 PROG = "rootless-check"
 EXTRA_OUTPUTS = ("json", "sarif", "junit", "markdown")
@@ -195,7 +195,7 @@ def _options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Optio
     if args.kubernetes_version is not None and not args.schema:
         parser.error("--kubernetes-version needs --schema")
     if args.schema:
-        from policy.schema import parse_kubernetes_version
+        from kubeflow_devtools.policy.schema import parse_kubernetes_version
 
         try:
             schema_version = parse_kubernetes_version(args.kubernetes_version or "latest")

@@ -21,7 +21,7 @@ from typing import Any, BinaryIO
 
 import yaml
 
-from policy.errors import InputError
+from kubeflow_devtools.policy.errors import InputError
 
 Loader: Any = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
 """The fastest safe loader available: libyaml's when PyYAML was built with it."""
@@ -144,12 +144,12 @@ def stream_documents(
 ) -> Iterator[Chunk]:
     """:func:`split_documents` over a binary stream, holding one document at a time.
 
-    The chunks are those of ``split_documents(decode(file, stream.read()))``, but the whole
-    file is never in memory: a 12 MB render costs the size of its largest document. Each
-    document's bytes are checked the way :func:`policy.sources.decode` checks a file: a NUL
-    byte or invalid UTF-8 raises :class:`InputError` naming the line (the rest of the stream
-    is not read). A document over :data:`MAX_DOCUMENT_BYTES` is dropped as it is read: its
-    chunk carries an error, and the documents after it are still read.
+    The chunks are those of ``split_documents(decode(file, stream.read()))``, but the whole file is
+    never in memory: a 12 MB render costs the size of its largest document. Each document's bytes
+    are checked the way :func:`kubeflow_devtools.policy.sources.decode` checks a file: a NUL byte or
+    invalid UTF-8 raises :class:`InputError` naming the line (the rest of the stream is not read). A
+    document over :data:`MAX_DOCUMENT_BYTES` is dropped as it is read: its chunk carries an error,
+    and the documents after it are still read.
     """
     splitter = _Splitter(file)
     while True:

@@ -12,7 +12,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from policy.errors import InputError
+from kubeflow_devtools.policy.errors import InputError
 
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 DEFAULT_TIMEOUT = 300.0

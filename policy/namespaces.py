@@ -13,10 +13,10 @@ from pathlib import Path
 
 import yaml
 
-from policy.documents import Loader
-from policy.errors import InputError, UsageError
-from policy.resources import Resource
-from policy.selectors import string_labels
+from kubeflow_devtools.policy.documents import Loader
+from kubeflow_devtools.policy.errors import InputError, UsageError
+from kubeflow_devtools.policy.resources import Resource
+from kubeflow_devtools.policy.selectors import string_labels
 
 DEFAULT_NAMESPACE = "default"
 

@@ -14,10 +14,10 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from policy.documents import parse_chunk, split_documents
-from policy.errors import InputError
-from policy.resources import Path, Resource, locate, resources_of
-from policy.sources import decode
+from kubeflow_devtools.policy.documents import parse_chunk, split_documents
+from kubeflow_devtools.policy.errors import InputError
+from kubeflow_devtools.policy.resources import Path, Resource, locate, resources_of
+from kubeflow_devtools.policy.sources import decode
 
 ORIGIN_ANNOTATION = "config.kubernetes.io/origin"
 

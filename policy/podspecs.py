@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from policy.resources import Path, Resource, is_object
+from kubeflow_devtools.policy.resources import Path, Resource, is_object
 
 _EMPTY: Mapping[str, Any] = {}
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from policy.documents import Document
+from kubeflow_devtools.policy.documents import Document
 
 Path = tuple[str | int, ...]
 

@@ -1,20 +1,21 @@
 """The rule reference (``docs/rules.md``), generated from the rule registry.
 
-``python -m policy.ruledocs > docs/rules.md`` regenerates it; a test fails when the committed
-page differs from what the registry says, so the docs never drift from the code.
+``python -m kubeflow_devtools.policy.ruledocs > docs/rules.md`` regenerates it; a test fails
+when the committed page differs from what the registry says, so the docs never drift from the code.
 """
 
 from __future__ import annotations
 
 import sys
 
-from policy.pss.remediation import REMEDIATION
-from policy.rules import RuleInfo, all_rules
+from kubeflow_devtools.policy.pss.remediation import REMEDIATION
+from kubeflow_devtools.policy.rules import RuleInfo, all_rules
 
 HEADER = """\
 # rootless-check rule reference
 
-Generated from the rule registry by `python -m policy.ruledocs`; do not edit by hand.
+Generated from the rule registry by `python -m kubeflow_devtools.policy.ruledocs`;
+do not edit by hand.
 
 Pod Security rules carry the check ids of Kubernetes' Pod Security Admission and its
 verdicts at every policy version (`--pss-version`). `--profile restricted` (the default) runs

@@ -8,8 +8,8 @@ from __future__ import annotations
 import inspect
 from dataclasses import dataclass
 
-from policy.mesh.rules import MESH_RULES
-from policy.pss import all_checks
+from kubeflow_devtools.policy.mesh.rules import MESH_RULES
+from kubeflow_devtools.policy.pss import all_checks
 
 DOCS_URL = "https://github.com/kubeflow/kubeflow-devtools/blob/main/docs/rules.md"
 """Where the generated rule reference lives; each rule links to its anchor there."""

@@ -15,19 +15,30 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from policy.documents import parse_chunk, peek_kind
-from policy.errors import InputError
-from policy.mesh.config import MeshConfig, MeshMode, read_mesh_config
-from policy.mesh.inject import Admitted, admit
-from policy.mesh.rules import MeshProblem, install_problems, pod_ambient_conflict, pod_problems
-from policy.namespaces import Namespaces, collect_namespaces
-from policy.origins import OriginResolver
-from policy.podspecs import PodSpec, find_pod_specs
-from policy.pss import Level, evaluate_pod
-from policy.pss._util import visit_containers
-from policy.resources import Resource, format_path, locate, resources_of
-from policy.sources import FileSource, Source, expand_paths, open_source
-from policy.waivers import DEFAULT_WAIVERS, WAIVE_ANNOTATION, Waiver, annotation_waiver, first_match
+from kubeflow_devtools.policy.documents import parse_chunk, peek_kind
+from kubeflow_devtools.policy.errors import InputError
+from kubeflow_devtools.policy.mesh.config import MeshConfig, MeshMode, read_mesh_config
+from kubeflow_devtools.policy.mesh.inject import Admitted, admit
+from kubeflow_devtools.policy.mesh.rules import (
+    MeshProblem,
+    install_problems,
+    pod_ambient_conflict,
+    pod_problems,
+)
+from kubeflow_devtools.policy.namespaces import Namespaces, collect_namespaces
+from kubeflow_devtools.policy.origins import OriginResolver
+from kubeflow_devtools.policy.podspecs import PodSpec, find_pod_specs
+from kubeflow_devtools.policy.pss import Level, evaluate_pod
+from kubeflow_devtools.policy.pss._util import visit_containers
+from kubeflow_devtools.policy.resources import Resource, format_path, locate, resources_of
+from kubeflow_devtools.policy.sources import FileSource, Source, expand_paths, open_source
+from kubeflow_devtools.policy.waivers import (
+    DEFAULT_WAIVERS,
+    WAIVE_ANNOTATION,
+    Waiver,
+    annotation_waiver,
+    first_match,
+)
 
 SKIPPED_WITHOUT_PARSING = frozenset({"CustomResourceDefinition"})
 """Kinds whose documents are counted but never built: they cannot hold a pod spec."""
@@ -300,7 +311,7 @@ def analyze(report: Report) -> None:
     for problem in install_problems(report.mesh, report.namespaces, injected_any):
         findings.append(_waive(mesh_finding(problem, origins=report.origins), active, usage))
     if options.schema_version is not None:
-        from policy.schema import check_schemas
+        from kubeflow_devtools.policy.schema import check_schemas
 
         checked = check_schemas(report.resources, options.schema_version, report.origins)
         findings += [_waive(f, active, usage) for f in checked.findings]
@@ -308,7 +319,7 @@ def analyze(report: Report) -> None:
         report.summary.schema_skipped = checked.skipped
     findings += waiver_findings(declared, usage, options.today)
     if options.baseline is not None:
-        from policy.baseline import apply_baseline
+        from kubeflow_devtools.policy.baseline import apply_baseline
 
         findings = apply_baseline(findings, options.baseline)
     report.findings = findings
@@ -355,7 +366,7 @@ def waiver_findings(
     waivers: Iterable[Waiver], usage: Counter[Waiver], today: date
 ) -> list[Finding]:
     """``waiverExpired`` for expired waivers, ``waiverUnused`` for those that matched nothing."""
-    from policy.rules import WAIVER_EXPIRED, WAIVER_UNUSED
+    from kubeflow_devtools.policy.rules import WAIVER_EXPIRED, WAIVER_UNUSED
 
     out = []
     for waiver in waivers:

@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from policy.errors import InputError, UsageError
-from policy.resources import Resource, format_path
-from policy.rules import SCHEMA
-from policy.scan import Finding, where
+from kubeflow_devtools.policy.errors import InputError, UsageError
+from kubeflow_devtools.policy.resources import Resource, format_path
+from kubeflow_devtools.policy.rules import SCHEMA
+from kubeflow_devtools.policy.scan import Finding, where
 
 if TYPE_CHECKING:
-    from policy.origins import OriginResolver
+    from kubeflow_devtools.policy.origins import OriginResolver
 
 MAX_MESSAGE = 200
 """Longest message kept as written; longer ones (a whole object quoted) are shortened."""

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from policy import kustomize
-from policy.documents import Chunk, split_documents, stream_documents
-from policy.errors import InputError
+from kubeflow_devtools.policy import kustomize
+from kubeflow_devtools.policy.documents import Chunk, split_documents, stream_documents
+from kubeflow_devtools.policy.errors import InputError
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 STDIN = "-"
@@ -42,7 +42,7 @@ class Source:
     text: str
 
     def chunks(self) -> Iterator[Chunk]:
-        """The documents of the text (see :func:`policy.documents.split_documents`)."""
+        """The documents of the text (see :func:`.documents.split_documents`)."""
         return split_documents(self.text)
 
 
@@ -54,7 +54,7 @@ class FileSource:
     handle: BinaryIO
 
     def chunks(self) -> Iterator[Chunk]:
-        """The documents of the file (see :func:`policy.documents.stream_documents`).
+        """The documents of the file (see :func:`.documents.stream_documents`).
 
         Raises :class:`InputError` for binary content, invalid UTF-8 or a failing read.
         """

@@ -23,8 +23,8 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any, Protocol
 
-from policy.documents import Chunk, LineDict, parse_chunk
-from policy.errors import InputError
+from kubeflow_devtools.policy.documents import Chunk, LineDict, parse_chunk
+from kubeflow_devtools.policy.errors import InputError
 
 
 class Waivable(Protocol):

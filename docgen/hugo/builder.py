@@ -23,8 +23,14 @@ from docutils import nodes
 from sphinx.builders import Builder
 from sphinx.util import logging
 
-from docgen.hugo.publish import Page, render_page
-from docgen.hugo.translator import INTERNAL, HugoTranslator, Link, collect_anchors, object_names
+from kubeflow_devtools.docgen.hugo.publish import Page, render_page
+from kubeflow_devtools.docgen.hugo.translator import (
+    INTERNAL,
+    HugoTranslator,
+    Link,
+    collect_anchors,
+    object_names,
+)
 
 logger = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ keep working. The alias table persists in the manifest.
 
 Example:
     ```python
-    from docgen.hugo.publish import Page, Section, apply, format_changes, plan
+    from kubeflow_devtools.docgen.hugo.publish import Page, Section, apply, format_changes, plan
 
     section = Section(
         sdk="katib",

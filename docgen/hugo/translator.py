@@ -4,7 +4,7 @@ Each documented object becomes a short heading with an explicit, stable id (its 
 name), its full signature in a fenced code block, then its description; field lists
 (parameters, returns, raises) become lists, admonitions Docsy ``alert`` shortcodes, references
 Hugo ``relref`` links (or in-page ``#id`` links). Nothing a docstring holds reaches the page
-unescaped (see :mod:`docgen.hugo.markdown`), and no raw HTML is ever written.
+unescaped (see :mod:`kubeflow_devtools.docgen.hugo.markdown`), and no raw HTML is ever written.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from docutils import nodes
 from sphinx import addnodes
 
-from docgen.hugo import markdown as md
+from kubeflow_devtools.docgen.hugo import markdown as md
 
 #: ``refuri`` prefix of references between documents (set by the builder's ``get_target_uri``).
 INTERNAL = "docgen-doc:"

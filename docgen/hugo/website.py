@@ -1,9 +1,9 @@
 """Publish SDK references into a Hugo website checkout: build, then plan, then check or apply.
 
 This is the library behind ``docgen publish``: it builds the Hugo pages of the chosen SDKs
-(:func:`docgen.build.build` with the ``hugo`` format), reads them back as
-:class:`~docgen.hugo.publish.Section` objects and hands them to :mod:`docgen.hugo.publish`,
-which owns the files of the website.
+(:func:`kubeflow_devtools.docgen.build.build` with the ``hugo`` format), reads them back as
+:class:`~kubeflow_devtools.docgen.hugo.publish.Section` objects and hands them to
+:mod:`kubeflow_devtools.docgen.hugo.publish`, which owns the files of the website.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from docgen.build import build
-from docgen.config import SdkConfig
-from docgen.hugo.builder import PAGES_FILE, read_pages
-from docgen.hugo.publish import (
+from kubeflow_devtools.docgen.build import build
+from kubeflow_devtools.docgen.config import SdkConfig
+from kubeflow_devtools.docgen.hugo.builder import PAGES_FILE, read_pages
+from kubeflow_devtools.docgen.hugo.publish import (
     ApplyResult,
     Change,
     PublishError,
@@ -88,7 +88,8 @@ def publish(
         The differences found before writing and, unless checking, what was written.
 
     Raises:
-        PublishError: The website cannot take the pages (see :func:`docgen.hugo.publish.plan`).
+        PublishError: The website cannot take the pages (see
+            :func:`kubeflow_devtools.docgen.hugo.publish.plan`).
     """
     content_dir = sdks[0].website_content if sdks else "content/en"
     check_website(website, content_dir)  # before the build: a wrong path fails at once

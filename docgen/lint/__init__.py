@@ -1,7 +1,7 @@
 """``docgen lint``: static checks that docstrings agree with the code (griffe, no imports)."""
 
-from docgen.lint.engine import LintError, LintReport, collect, lint
-from docgen.lint.model import LintObject, Problem
-from docgen.lint.rules import RULES, Rule
+from kubeflow_devtools.docgen.lint.engine import LintError, LintReport, collect, lint
+from kubeflow_devtools.docgen.lint.model import LintObject, Problem
+from kubeflow_devtools.docgen.lint.rules import RULES, Rule
 
 __all__ = ["RULES", "LintError", "LintObject", "LintReport", "Problem", "Rule", "collect", "lint"]

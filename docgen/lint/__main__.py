@@ -1,7 +1,7 @@
-"""``python -m docgen.lint``: the same as ``docgen lint``."""
+"""``python -m kubeflow_devtools.docgen.lint``: the same as ``docgen lint``."""
 
 import sys
 
-from docgen.lint.cli import main
+from kubeflow_devtools.docgen.lint.cli import main
 
 sys.exit(main())

@@ -16,9 +16,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn
 
-from docgen.lint.engine import LintError, LintReport, lint
-from docgen.lint.model import Problem
-from docgen.lint.report import RENDERERS
+from kubeflow_devtools.docgen.lint.engine import LintError, LintReport, lint
+from kubeflow_devtools.docgen.lint.model import Problem
+from kubeflow_devtools.docgen.lint.report import RENDERERS
 
 DEFAULT_TARGETS: dict[str, tuple[str, tuple[str, ...]]] = {
     "katib": (

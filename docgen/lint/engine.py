@@ -15,9 +15,9 @@ from typing import Any
 
 import griffe
 
-from docgen.lint.docstrings import parse_google
-from docgen.lint.model import LintObject, Problem
-from docgen.lint.rules import RULES
+from kubeflow_devtools.docgen.lint.docstrings import parse_google
+from kubeflow_devtools.docgen.lint.model import LintObject, Problem
+from kubeflow_devtools.docgen.lint.rules import RULES
 
 SKIPPED_MODULE_SUFFIXES = ("_test", "_tests", "_pb2", "_pb2_grpc")
 """Modules never linted: test modules shipped in wheels, generated protobuf/gRPC code."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from docgen.lint.docstrings import ParsedDocstring
+from kubeflow_devtools.docgen.lint.docstrings import ParsedDocstring
 
 
 @dataclass(frozen=True)

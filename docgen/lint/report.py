@@ -6,8 +6,8 @@ import json
 from collections import Counter
 from typing import Any
 
-from docgen.lint.engine import LintReport
-from docgen.lint.model import Problem
+from kubeflow_devtools.docgen.lint.engine import LintReport
+from kubeflow_devtools.docgen.lint.model import Problem
 
 JSON_VERSION = 1
 

@@ -1,7 +1,8 @@
 """The lint rules: docstrings that disagree with the code. Rule ids are a stable contract.
 
 Each rule is a :class:`Rule` with its id, what it finds and why it matters, and a check
-function over a :class:`~docgen.lint.model.LintObject`. Docstrings with no section at all (a
+function over a :class:`~kubeflow_devtools.docgen.lint.model.LintObject`.
+Docstrings with no section at all (a
 summary only) are not checked for parameters, returns and raises, as pydoclint's
 ``skip-checking-short-docstrings`` does: they make no claim to check.
 """
@@ -14,7 +15,7 @@ import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from docgen.lint.model import LintObject, Problem
+from kubeflow_devtools.docgen.lint.model import LintObject, Problem
 
 
 @dataclass(frozen=True)

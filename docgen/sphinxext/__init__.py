@@ -8,7 +8,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from docgen.sphinxext import constants, defects, normalize, xref
+from kubeflow_devtools.docgen.sphinxext import constants, defects, normalize, xref
 
 
 def _process_docstring(
@@ -68,7 +68,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("docgen_sdks", {}, "env", types=[dict])
     app.add_config_value("docgen_code", "", "env", types=[str])
     app.add_config_value("docgen_hugo", {}, "", types=[dict])
-    from docgen.hugo.builder import HugoBuilder
+    from kubeflow_devtools.docgen.hugo.builder import HugoBuilder
 
     app.add_builder(HugoBuilder)
     app.connect("autodoc-process-docstring", _process_docstring, priority=100)

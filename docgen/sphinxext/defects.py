@@ -13,7 +13,7 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from docgen.sphinxext.normalize import Defect
+from kubeflow_devtools.docgen.sphinxext.normalize import Defect
 
 KEY = "docgen_defects"
 REFERENCES_FILE = "docgen-references.json"

@@ -27,8 +27,8 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from docgen.sphinxext import defects
-from docgen.sphinxext.normalize import Defect
+from kubeflow_devtools.docgen.sphinxext import defects
+from kubeflow_devtools.docgen.sphinxext.normalize import Defect
 
 PYTHON_DOCS = "https://docs.python.org/3"
 K8S_SOURCE = "https://github.com/kubernetes-client/python/blob/master"

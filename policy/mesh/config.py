@@ -19,8 +19,8 @@ from typing import Any
 
 import yaml
 
-from policy.documents import Loader
-from policy.resources import Resource
+from kubeflow_devtools.policy.documents import Loader
+from kubeflow_devtools.policy.resources import Resource
 
 
 class MeshMode(str, Enum):

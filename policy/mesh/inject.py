@@ -16,10 +16,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from policy.mesh.config import MeshConfig, Webhook
-from policy.namespaces import Namespaces
-from policy.podspecs import PodSpec
-from policy.selectors import is_empty_selector, selector_matches, string_labels
+from kubeflow_devtools.policy.mesh.config import MeshConfig, Webhook
+from kubeflow_devtools.policy.namespaces import Namespaces
+from kubeflow_devtools.policy.podspecs import PodSpec
+from kubeflow_devtools.policy.selectors import is_empty_selector, selector_matches, string_labels
 
 IGNORED_NAMESPACES = frozenset(
     {"kube-system", "kube-public", "kube-node-lease", "local-path-storage"}

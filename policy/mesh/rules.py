@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from policy.mesh.config import MeshConfig
-from policy.mesh.inject import Admitted
-from policy.namespaces import Namespaces
-from policy.pss import Level, evaluate_pod, parse_version
-from policy.pss._util import visit_containers
-from policy.resources import Resource
+from kubeflow_devtools.policy.mesh.config import MeshConfig
+from kubeflow_devtools.policy.mesh.inject import Admitted
+from kubeflow_devtools.policy.namespaces import Namespaces
+from kubeflow_devtools.policy.pss import Level, evaluate_pod, parse_version
+from kubeflow_devtools.policy.pss._util import visit_containers
+from kubeflow_devtools.policy.resources import Resource
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from policy.pss.registry import (
+from kubeflow_devtools.policy.pss.registry import (
     Check,
     Level,
     VersionedCheck,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from policy.pss.registry import FieldPath
+from kubeflow_devtools.policy.pss.registry import FieldPath
 
 CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
 

@@ -1,16 +1,16 @@
-"""Report writers: each turns a :class:`policy.scan.Report` into text of one format."""
+"""Report writers: each turns a :class:`~kubeflow_devtools.policy.scan.Report` into text."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from policy.report.github import render_github
-from policy.report.json import render_json
-from policy.report.junit import render_junit
-from policy.report.markdown import render_markdown
-from policy.report.sarif import render_sarif
-from policy.report.text import render_text
-from policy.scan import Report
+from kubeflow_devtools.policy.report.github import render_github
+from kubeflow_devtools.policy.report.json import render_json
+from kubeflow_devtools.policy.report.junit import render_junit
+from kubeflow_devtools.policy.report.markdown import render_markdown
+from kubeflow_devtools.policy.report.sarif import render_sarif
+from kubeflow_devtools.policy.report.text import render_text
+from kubeflow_devtools.policy.scan import Report
 
 RENDERERS: dict[str, Callable[[Report], str]] = {
     "text": render_text,

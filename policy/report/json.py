@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from policy.scan import Finding, Report
+from kubeflow_devtools.policy.scan import Finding, Report
 
 JSON_VERSION = 1
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from policy.resources import format_path
-from policy.scan import Finding, Report, fails_run
+from kubeflow_devtools.policy.resources import format_path
+from kubeflow_devtools.policy.scan import Finding, Report, fails_run
 
 Key = tuple[str, str, str, str, str]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from policy.scan import Finding, Report, fails_run
+from kubeflow_devtools.policy.scan import Finding, Report, fails_run
 
 MAX_ROWS = 50
 

@@ -15,8 +15,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import PurePath
 from typing import Any
 
-from policy.rules import RuleInfo, all_rules
-from policy.scan import Finding, Report
+from kubeflow_devtools.policy.rules import RuleInfo, all_rules
+from kubeflow_devtools.policy.scan import Finding, Report
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "note": "note"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from policy.scan import Finding, Report, fails_run
+from kubeflow_devtools.policy.scan import Finding, Report, fails_run
 
 _COLORS = {"error": "31", "warning": "33", "ok": "32", "dim": "2", "bold": "1"}
 

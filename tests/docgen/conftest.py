@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from docgen.build import BuildResult, build
-from docgen.config import DEFAULTS, adhoc_sdk
+from kubeflow_devtools.docgen.build import BuildResult, build
+from kubeflow_devtools.docgen.config import DEFAULTS, adhoc_sdk
 
 FIXTURES = Path(__file__).parent / "fixtures"
 if str(FIXTURES) not in sys.path:

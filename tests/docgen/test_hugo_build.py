@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from docgen.build import build
-from docgen.cli import main
-from docgen.config import adhoc_sdk
+from kubeflow_devtools.docgen.build import build
+from kubeflow_devtools.docgen.cli import main
+from kubeflow_devtools.docgen.config import adhoc_sdk
 from tests.docgen.test_fixture_golden import GOLDEN, check_golden
 
 if sys.version_info >= (3, 11):

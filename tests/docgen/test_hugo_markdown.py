@@ -7,7 +7,7 @@ import random
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from docgen.hugo import markdown as md
+from kubeflow_devtools.docgen.hugo import markdown as md
 from tests.docgen.hugo_helpers import problems, run_hugo
 
 NASTY = [

@@ -1,8 +1,8 @@
 """``docgen publish`` end to end: the hostile ``hugosdk`` fixture into a website skeleton.
 
-Every test runs the real command (``docgen.cli.main``) on a copy of the website skeleton; the
-published states are built once per module (and, for the escaping tests, rendered by real
-Hugo). The fixture's docstrings are full of shortcodes, raw HTML, front matter delimiters and a
+Every test runs the real command (``kubeflow_devtools.docgen.cli.main``) on a copy of the website
+skeleton; the published states are built once per module (and, for the escaping tests, rendered by
+real Hugo). The fixture's docstrings are full of shortcodes, raw HTML, front matter delimiters and a
 ``javascript:`` link: none of it may reach the site as markup.
 """
 
@@ -25,11 +25,11 @@ from urllib.parse import unquote
 import pytest
 from bs4 import BeautifulSoup, Comment, Tag
 
-from docgen.cli import main
-from docgen.config import load_config
-from docgen.hugo import website
-from docgen.hugo.publish import apply, plan
-from docgen.hugo.website import load_sections
+from kubeflow_devtools.docgen.cli import main
+from kubeflow_devtools.docgen.config import load_config
+from kubeflow_devtools.docgen.hugo import website
+from kubeflow_devtools.docgen.hugo.publish import apply, plan
+from kubeflow_devtools.docgen.hugo.website import load_sections
 from tests.docgen.hugo_helpers import (
     MANIFEST,
     check_links,
@@ -578,8 +578,8 @@ def before_update(work: Work) -> Path:
 def renames_during_apply(
     monkeypatch: pytest.MonkeyPatch, fake: Callable[..., Any]
 ) -> Iterator[None]:
-    """Replace ``os.replace`` (the rename docgen.hugo.publish uses) by ``fake`` during apply."""
-    real_apply = apply  # what docgen.hugo.website calls
+    """Replace ``os.replace`` (the rename publish uses) by ``fake`` during apply."""
+    real_apply = apply  # what kubeflow_devtools.docgen.hugo.website calls
 
     def patched_apply(*args: Any, **kwargs: Any) -> Any:
         with monkeypatch.context() as patch:

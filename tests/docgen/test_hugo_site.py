@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from docgen.config import DEFAULTS
-from docgen.hugo.website import Outcome, publish
+from kubeflow_devtools.docgen.config import DEFAULTS
+from kubeflow_devtools.docgen.hugo.website import Outcome, publish
 from tests.docgen.hugo_helpers import (
     check_links,
     copy_skeleton,

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from docgen.lint import RULES, lint
-from docgen.lint.cli import main
+from kubeflow_devtools.docgen.lint import RULES, lint
+from kubeflow_devtools.docgen.lint.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BAD = FIXTURES / "lintbad" / "api.py"
@@ -126,7 +126,7 @@ def test_errors_are_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) 
 
 def test_this_projects_own_code_is_clean() -> None:
     root = Path(__file__).resolve().parents[2]
-    for package in ("policy", "docgen"):
+    for package in ("kubeflow_devtools.policy", "kubeflow_devtools.docgen"):
         report = lint(package, search_paths=[str(root)], recursive=True)
         assert report.objects > 20
         assert report.problems == [], report.problems
@@ -150,7 +150,7 @@ def sdk_file(package: str, relative: str) -> Path:
 @pytest.fixture(scope="module")
 def sdk_problems() -> set[tuple[str, str, int | None]]:
     """(rule, object, line) for both SDKs with the built-in targets."""
-    from docgen.lint.cli import DEFAULT_TARGETS
+    from kubeflow_devtools.docgen.lint.cli import DEFAULT_TARGETS
 
     found: set[tuple[str, str, int | None]] = set()
     for package, targets in DEFAULT_TARGETS.values():
@@ -205,9 +205,9 @@ def test_lint_does_not_import_the_sdks() -> None:
     import sys
 
     code = (
-        "import sys; from docgen.lint.cli import main;"
+        "import sys; from kubeflow_devtools.docgen.lint.cli import main;"
         "main(['katib', 'training', '-o', '/dev/null']);"
-        "print(sorted(m for m in sys.modules if m.startswith('kubeflow')))"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'kubeflow'))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from docgen.hugo import publish
-from docgen.hugo.publish import (
+from kubeflow_devtools.docgen.hugo import publish
+from kubeflow_devtools.docgen.hugo.publish import (
     MANIFEST_NAME,
     Change,
     Page,

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from docgen.build import BuildResult, build
-from docgen.config import DEFAULTS
+from kubeflow_devtools.docgen.build import BuildResult, build
+from kubeflow_devtools.docgen.config import DEFAULTS
 from tests.docgen.helpers import body_of, entry, params_of, soup
 
 pytestmark = pytest.mark.slow

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from docgen.project import md_escape, type_markup
-from docgen.sphinxext.normalize import normalize
-from docgen.sphinxext.xref import builtin_url, external_url, kubernetes_url, stdlib_url
+from kubeflow_devtools.docgen.project import md_escape, type_markup
+from kubeflow_devtools.docgen.sphinxext.normalize import normalize
+from kubeflow_devtools.docgen.sphinxext.xref import (
+    builtin_url,
+    external_url,
+    kubernetes_url,
+    stdlib_url,
+)
 
 PY = "https://docs.python.org/3/library"
 K8S = "https://github.com/kubernetes-client/python/blob/master/kubernetes"

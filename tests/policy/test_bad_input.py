@@ -1,10 +1,10 @@
 """Hostile and broken input, end to end: the real command in a child process.
 
-Each case runs ``python -m policy`` and checks what a CI gate sees: the exit code (2 for bad
-input), one ``rootless-check: error: FILE[:LINE]: message`` line per problem on stderr, no
-traceback, and that the child stayed within a time and a memory bound (its peak RSS, read
-with ``wait4`` by a launcher; an address-space limit, ``RLIMIT_AS``, is a hard stop behind
-it). Random bytes go through :func:`policy.cli.main` in-process, for speed.
+Each case runs ``python -m kubeflow_devtools.policy`` and checks what a CI gate sees: the exit code
+(2 for bad input), one ``rootless-check: error: FILE[:LINE]: message`` line per problem on stderr,
+no traceback, and that the child stayed within a time and a memory bound (its peak RSS, read with
+``wait4`` by a launcher; an address-space limit, ``RLIMIT_AS``, is a hard stop behind it). Random
+bytes go through :func:`kubeflow_devtools.policy.cli.main` in-process, for speed.
 """
 
 from __future__ import annotations
@@ -27,11 +27,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from policy import documents
-from policy.cli import main
-from policy.documents import split_documents, stream_documents
-from policy.errors import InputError
-from policy.sources import decode
+from kubeflow_devtools.policy import documents
+from kubeflow_devtools.policy.cli import main
+from kubeflow_devtools.policy.documents import split_documents, stream_documents
+from kubeflow_devtools.policy.errors import InputError
+from kubeflow_devtools.policy.sources import decode
 
 MIB = 1024 * 1024
 ADDRESS_SPACE = 2048 * MIB
@@ -86,7 +86,7 @@ LAUNCHER = """\
 import os, sys
 pid = os.fork()
 if pid == 0:
-    os.execv(sys.executable, [sys.executable, "-m", "policy", *sys.argv[2:]])
+    os.execv(sys.executable, [sys.executable, "-m", "kubeflow_devtools.policy", *sys.argv[2:]])
 _, status, usage = os.wait4(pid, 0)
 with open(sys.argv[1], "w") as report:
     report.write(str(usage.ru_maxrss))
@@ -112,7 +112,7 @@ def rootless_check(
     stdin: bytes | None = None,
     preexec: Callable[[], None] = _limit_address_space,
 ) -> Run:
-    """Run ``python -m policy ARGS`` to completion; measure its time and peak memory."""
+    """Run ``python -m kubeflow_devtools.policy ARGS``; measure its time and peak memory."""
     with tempfile.TemporaryDirectory() as scratch:
         rss = Path(scratch) / "rss"
         start = time.monotonic()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from policy.cli import main
+from kubeflow_devtools.policy.cli import main
 
 GOOD = """\
 apiVersion: apps/v1
@@ -137,9 +137,12 @@ def test_unwritable_output(files: dict[str, Path], capsys: pytest.CaptureFixture
 
 
 def run(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
-    """Run ``python -m policy`` as a real process."""
+    """Run ``python -m kubeflow_devtools.policy`` as a real process."""
     return subprocess.run(
-        [sys.executable, "-m", "policy", *args], input=stdin, capture_output=True, check=False
+        [sys.executable, "-m", "kubeflow_devtools.policy", *args],
+        input=stdin,
+        capture_output=True,
+        check=False,
     )
 
 

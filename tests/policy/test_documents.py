@@ -6,9 +6,16 @@ from typing import Any
 
 import pytest
 
-from policy import documents
-from policy.documents import Chunk, LineDict, LineList, parse_chunk, peek_kind, split_documents
-from policy.errors import InputError
+from kubeflow_devtools.policy import documents
+from kubeflow_devtools.policy.documents import (
+    Chunk,
+    LineDict,
+    LineList,
+    parse_chunk,
+    peek_kind,
+    split_documents,
+)
+from kubeflow_devtools.policy.errors import InputError
 
 
 def parse(text: str) -> Any:

@@ -11,10 +11,15 @@ import jsonschema
 import pytest
 from junitparser import JUnitXml
 
-from policy import Options, scan
-from policy.cli import main
-from policy.pss import Level
-from policy.report import render_github, render_junit, render_markdown, render_sarif
+from kubeflow_devtools.policy import Options, scan
+from kubeflow_devtools.policy.cli import main
+from kubeflow_devtools.policy.pss import Level
+from kubeflow_devtools.policy.report import (
+    render_github,
+    render_junit,
+    render_markdown,
+    render_sarif,
+)
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "kubeflow-manifests"
 V1_10 = CORPUS / "v1.10.2" / "example.yaml"
@@ -168,7 +173,7 @@ def test_github_annotations(mixed: Path) -> None:
 
 
 def test_github_escapes_newlines_and_commas() -> None:
-    from policy.report.github import _data, _property
+    from kubeflow_devtools.policy.report.github import _data, _property
 
     assert _data("a\nb%") == "a%0Ab%25"
     assert _property("a,b:c") == "a%2Cb%3Ac"
@@ -240,7 +245,7 @@ def test_markdown_lists_waived_findings(mixed: Path) -> None:
 @needs_corpus
 @pytest.mark.parametrize("fmt", ["text", "json", "junit", "github", "markdown"])
 def test_every_format_on_the_corpus(fmt: str, tmp_path: Path) -> None:
-    from policy.report import RENDERERS
+    from kubeflow_devtools.policy.report import RENDERERS
 
     report = scan([str(V1_10)], Options())
     text = RENDERERS[fmt](report)

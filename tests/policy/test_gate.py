@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from policy import Options, scan, scan_text
-from policy.baseline import apply_baseline, diff_findings, load_baseline
-from policy.cli import main
-from policy.errors import InputError
-from policy.pss import Level
-from policy.waivers import load_config
+from kubeflow_devtools.policy import Options, scan, scan_text
+from kubeflow_devtools.policy.baseline import apply_baseline, diff_findings, load_baseline
+from kubeflow_devtools.policy.cli import main
+from kubeflow_devtools.policy.errors import InputError
+from kubeflow_devtools.policy.pss import Level
+from kubeflow_devtools.policy.waivers import load_config
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "kubeflow-manifests"
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from policy import Options, scan
-from policy.cli import main
-from policy.kustomize import is_kustomization, render
-from policy.pss import Level
+from kubeflow_devtools.policy import Options, scan
+from kubeflow_devtools.policy.cli import main
+from kubeflow_devtools.policy.kustomize import is_kustomization, render
+from kubeflow_devtools.policy.pss import Level
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "kubeflow-manifests"
 ISTIO = CORPUS / "src" / "common" / "istio" / "istio-install"

@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 import yaml
 
-from policy import Options, Report, scan_text
-from policy.cli import main
-from policy.errors import InputError, UsageError
-from policy.mesh.config import MeshMode
-from policy.namespaces import parse_namespace_labels
-from policy.pss import Level
+from kubeflow_devtools.policy import Options, Report, scan_text
+from kubeflow_devtools.policy.cli import main
+from kubeflow_devtools.policy.errors import InputError, UsageError
+from kubeflow_devtools.policy.mesh.config import MeshMode
+from kubeflow_devtools.policy.namespaces import parse_namespace_labels
+from kubeflow_devtools.policy.pss import Level
 
 
 def injector(

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from policy import Options, scan
-from policy.pss import Level
+from kubeflow_devtools.policy import Options, scan
+from kubeflow_devtools.policy.pss import Level
 
 needs_kustomize = pytest.mark.skipif(
     not (shutil.which("kustomize") or shutil.which("kubectl")), reason="no kustomize or kubectl"

@@ -6,8 +6,8 @@ import textwrap
 
 import pytest
 
-from policy import Options, scan_text
-from policy.pss import Level
+from kubeflow_devtools.policy import Options, scan_text
+from kubeflow_devtools.policy.pss import Level
 
 BAD = """\
 name: bad

@@ -10,8 +10,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from policy import Options, scan_text
-from policy.pss import Level
+from kubeflow_devtools.policy import Options, scan_text
+from kubeflow_devtools.policy.pss import Level
 
 FIELDS = [
     "apiVersion",
@@ -85,7 +85,7 @@ def test_random_text_never_raises(text: str) -> None:
 
 
 def test_a_failing_check_does_not_hide_other_resources(monkeypatch: Any) -> None:
-    scan_module = importlib.import_module("policy.scan")
+    scan_module = importlib.import_module("kubeflow_devtools.policy.scan")
 
     real = scan_module.check_pod
 

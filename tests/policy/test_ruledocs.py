@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from policy.pss import all_checks
-from policy.pss.remediation import REMEDIATION
-from policy.ruledocs import render_rule_reference
-from policy.rules import all_rules
+from kubeflow_devtools.policy.pss import all_checks
+from kubeflow_devtools.policy.pss.remediation import REMEDIATION
+from kubeflow_devtools.policy.ruledocs import render_rule_reference
+from kubeflow_devtools.policy.rules import all_rules
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
 
 
 def test_committed_rule_reference_is_current() -> None:
     assert DOCS.read_text() == render_rule_reference(), (
-        "docs/rules.md is stale: run `python -m policy.ruledocs > docs/rules.md`"
+        "docs/rules.md is stale: run `python -m kubeflow_devtools.policy.ruledocs > docs/rules.md`"
     )
 
 

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from policy import schema
-from policy.cli import main
-from policy.errors import UsageError
-from policy.rules import rule_index
-from policy.scan import Finding, Options, scan, scan_text
+from kubeflow_devtools.policy import schema
+from kubeflow_devtools.policy.cli import main
+from kubeflow_devtools.policy.errors import UsageError
+from kubeflow_devtools.policy.rules import rule_index
+from kubeflow_devtools.policy.scan import Finding, Options, scan, scan_text
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "kubeflow-manifests"
 LATEST = schema.latest_kubernetes_version()

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from policy.errors import InputError
-from policy.sources import decode, expand_paths, read_source
+from kubeflow_devtools.policy.errors import InputError
+from kubeflow_devtools.policy.sources import decode, expand_paths, read_source
 
 
 def names(paths: list[str]) -> list[str]:

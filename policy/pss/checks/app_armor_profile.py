@@ -22,8 +22,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from policy.pss._util import annotation_items, get, text, visit_containers
-from policy.pss.registry import Check, Level, VersionedCheck, Violation, register
+from kubeflow_devtools.policy.pss._util import annotation_items, get, text, visit_containers
+from kubeflow_devtools.policy.pss.registry import Check, Level, VersionedCheck, Violation, register
 
 ALLOWED_PROFILE_TYPES = frozenset({"RuntimeDefault", "Localhost"})
 """The allowed values of ``securityContext.appArmorProfile.type``."""

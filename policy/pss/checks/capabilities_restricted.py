@@ -24,8 +24,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from policy.pss._util import get, is_windows_pod, items, text, visit_containers
-from policy.pss.registry import Check, Level, VersionedCheck, Violation, register
+from kubeflow_devtools.policy.pss._util import get, is_windows_pod, items, text, visit_containers
+from kubeflow_devtools.policy.pss.registry import Check, Level, VersionedCheck, Violation, register
 
 _FIELD = ("securityContext", "capabilities")
 

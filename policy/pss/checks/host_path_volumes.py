@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from policy.pss._util import get, items, text
-from policy.pss.registry import Check, Level, VersionedCheck, Violation, register
+from kubeflow_devtools.policy.pss._util import get, items, text
+from kubeflow_devtools.policy.pss.registry import Check, Level, VersionedCheck, Violation, register
 
 
 def host_path_volumes_1_0(metadata: Mapping[str, Any], spec: Mapping[str, Any]) -> list[Violation]:

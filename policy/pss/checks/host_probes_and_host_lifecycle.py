@@ -18,8 +18,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from policy.pss._util import get, text, visit_containers
-from policy.pss.registry import Check, FieldPath, Level, VersionedCheck, Violation, register
+from kubeflow_devtools.policy.pss._util import get, text, visit_containers
+from kubeflow_devtools.policy.pss.registry import (
+    Check,
+    FieldPath,
+    Level,
+    VersionedCheck,
+    Violation,
+    register,
+)
 
 _HANDLERS: tuple[FieldPath, ...] = (
     ("livenessProbe",),

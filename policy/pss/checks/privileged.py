@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from policy.pss._util import get, visit_containers
-from policy.pss.registry import Check, Level, VersionedCheck, Violation, register
+from kubeflow_devtools.policy.pss._util import get, visit_containers
+from kubeflow_devtools.policy.pss.registry import Check, Level, VersionedCheck, Violation, register
 
 
 def privileged_1_0(metadata: Mapping[str, Any], spec: Mapping[str, Any]) -> list[Violation]:

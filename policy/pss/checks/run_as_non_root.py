@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from policy.pss._util import get, in_user_namespace, visit_containers
-from policy.pss.registry import Check, Level, VersionedCheck, Violation, register
+from kubeflow_devtools.policy.pss._util import get, in_user_namespace, visit_containers
+from kubeflow_devtools.policy.pss.registry import Check, Level, VersionedCheck, Violation, register
 
 _FIELD = ("securityContext", "runAsNonRoot")
 

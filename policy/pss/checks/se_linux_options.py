@@ -22,8 +22,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from policy.pss._util import get, text, visit_containers
-from policy.pss.registry import Check, FieldPath, Level, VersionedCheck, Violation, register
+from kubeflow_devtools.policy.pss._util import get, text, visit_containers
+from kubeflow_devtools.policy.pss.registry import (
+    Check,
+    FieldPath,
+    Level,
+    VersionedCheck,
+    Violation,
+    register,
+)
 
 ALLOWED_TYPES_1_0 = frozenset({"", "container_t", "container_init_t", "container_kvm_t"})
 """SELinux types allowed up to policy v1.30."""

@@ -26,8 +26,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from policy.pss._util import annotation_items, get, raw_name, text, visit_containers
-from policy.pss.registry import Check, Level, VersionedCheck, Violation, register
+from kubeflow_devtools.policy.pss._util import (
+    annotation_items,
+    get,
+    raw_name,
+    text,
+    visit_containers,
+)
+from kubeflow_devtools.policy.pss.registry import Check, Level, VersionedCheck, Violation, register
 
 POD_ANNOTATION = "seccomp.security.alpha.kubernetes.io/pod"
 """The deprecated pod-level seccomp annotation."""

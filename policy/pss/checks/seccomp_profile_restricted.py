@@ -19,9 +19,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from policy.pss._util import get, is_windows_pod, text, visit_containers
-from policy.pss.checks.seccomp_profile_baseline import ALLOWED_PROFILE_TYPES, field_violations
-from policy.pss.registry import Check, Level, VersionedCheck, Violation, register
+from kubeflow_devtools.policy.pss._util import get, is_windows_pod, text, visit_containers
+from kubeflow_devtools.policy.pss.checks.seccomp_profile_baseline import (
+    ALLOWED_PROFILE_TYPES,
+    field_violations,
+)
+from kubeflow_devtools.policy.pss.registry import Check, Level, VersionedCheck, Violation, register
 
 _FIELD = ("securityContext", "seccompProfile")
 

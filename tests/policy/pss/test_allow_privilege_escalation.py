@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from policy.pss import Level, evaluate_pod
-from policy.pss.checks.allow_privilege_escalation import (
+from kubeflow_devtools.policy.pss import Level, evaluate_pod
+from kubeflow_devtools.policy.pss.checks.allow_privilege_escalation import (
     allow_privilege_escalation_1_8,
     allow_privilege_escalation_1_25,
 )

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from policy.pss import Level, evaluate_pod
-from policy.pss.checks.app_armor_profile import app_armor_profile_1_0
+from kubeflow_devtools.policy.pss import Level, evaluate_pod
+from kubeflow_devtools.policy.pss.checks.app_armor_profile import app_armor_profile_1_0
 
 KEY = "container.apparmor.security.beta.kubernetes.io/app"
 

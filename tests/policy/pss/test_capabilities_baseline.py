@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from policy.pss import Level, evaluate_pod
-from policy.pss.checks.capabilities_baseline import (
+from kubeflow_devtools.policy.pss import Level, evaluate_pod
+from kubeflow_devtools.policy.pss.checks.capabilities_baseline import (
     ALLOWED_CAPABILITIES_1_0,
     capabilities_baseline_1_0,
 )

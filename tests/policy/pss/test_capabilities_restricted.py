@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from policy.pss import Level, evaluate_pod
-from policy.pss.checks.capabilities_restricted import (
+from kubeflow_devtools.policy.pss import Level, evaluate_pod
+from kubeflow_devtools.policy.pss.checks.capabilities_restricted import (
     capabilities_restricted_1_22,
     capabilities_restricted_1_25,
 )

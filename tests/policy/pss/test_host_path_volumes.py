@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from policy.pss import Level, evaluate_pod
-from policy.pss.checks.host_path_volumes import host_path_volumes_1_0
+from kubeflow_devtools.policy.pss import Level, evaluate_pod
+from kubeflow_devtools.policy.pss.checks.host_path_volumes import host_path_volumes_1_0
 
 
 def test_host_path_forbidden() -> None:

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from policy.pss import Level, evaluate_pod
-from policy.pss.checks.host_ports import host_ports_1_0
+from kubeflow_devtools.policy.pss import Level, evaluate_pod
+from kubeflow_devtools.policy.pss.checks.host_ports import host_ports_1_0
 
 
 def pod(ports: Any, kind: str = "containers") -> dict[str, Any]:

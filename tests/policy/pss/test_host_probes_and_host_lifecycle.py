@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from policy.pss import Level, evaluate_pod
-from policy.pss.checks.host_probes_and_host_lifecycle import (
+from kubeflow_devtools.policy.pss import Level, evaluate_pod
+from kubeflow_devtools.policy.pss.checks.host_probes_and_host_lifecycle import (
     host_probes_and_host_lifecycle_1_34,
 )
 

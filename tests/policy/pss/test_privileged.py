@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from policy.pss import Level, evaluate_pod
-from policy.pss.checks.privileged import privileged_1_0
+from kubeflow_devtools.policy.pss import Level, evaluate_pod
+from kubeflow_devtools.policy.pss.checks.privileged import privileged_1_0
 
 
 def failing(spec: dict[str, Any], level: Level = Level.BASELINE) -> list[str]:

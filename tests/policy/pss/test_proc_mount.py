@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from policy.pss import Level, evaluate_pod
-from policy.pss.checks.proc_mount import proc_mount_1_0, proc_mount_1_35
+from kubeflow_devtools.policy.pss import Level, evaluate_pod
+from kubeflow_devtools.policy.pss.checks.proc_mount import proc_mount_1_0, proc_mount_1_35
 
 
 def pod(value: Any, kind: str = "containers", **extra: Any) -> dict[str, Any]:

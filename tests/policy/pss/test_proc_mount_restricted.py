@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from policy.pss import Level, evaluate_pod
-from policy.pss.checks.proc_mount_restricted import proc_mount_restricted_1_35
+from kubeflow_devtools.policy.pss import Level, evaluate_pod
+from kubeflow_devtools.policy.pss.checks.proc_mount_restricted import proc_mount_restricted_1_35
 
 COMPLIANT = {
     "allowPrivilegeEscalation": False,

@@ -7,7 +7,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from policy.pss import Level, Violation, evaluate_pod
+from kubeflow_devtools.policy.pss import Level, Violation, evaluate_pod
 
 NAMES = [
     "containers", "initContainers", "ephemeralContainers", "name", "securityContext",

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from policy.pss import Level, evaluate_pod
-from policy.pss.checks.restricted_volumes import (
+from kubeflow_devtools.policy.pss import Level, evaluate_pod
+from kubeflow_devtools.policy.pss.checks.restricted_volumes import (
     ALLOWED_SOURCES,
     RESTRICTED_SOURCES,
     restricted_volumes_1_0,

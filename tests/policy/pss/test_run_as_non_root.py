@@ -6,8 +6,11 @@ from typing import Any
 
 import pytest
 
-from policy.pss import Level, evaluate_pod
-from policy.pss.checks.run_as_non_root import run_as_non_root_1_0, run_as_non_root_1_35
+from kubeflow_devtools.policy.pss import Level, evaluate_pod
+from kubeflow_devtools.policy.pss.checks.run_as_non_root import (
+    run_as_non_root_1_0,
+    run_as_non_root_1_35,
+)
 
 
 def pod(pod_value: Any, *container_values: Any, kind: str = "containers") -> dict[str, Any]:

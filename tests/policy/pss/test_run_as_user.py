@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from policy.pss import Level, evaluate_pod
-from policy.pss.checks.run_as_user import run_as_user_1_23, run_as_user_1_35
+from kubeflow_devtools.policy.pss import Level, evaluate_pod
+from kubeflow_devtools.policy.pss.checks.run_as_user import run_as_user_1_23, run_as_user_1_35
 
 
 def test_pod_zero() -> None:

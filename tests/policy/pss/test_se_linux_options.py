@@ -6,8 +6,11 @@ from typing import Any
 
 import pytest
 
-from policy.pss import Level, evaluate_pod
-from policy.pss.checks.se_linux_options import se_linux_options_1_0, se_linux_options_1_31
+from kubeflow_devtools.policy.pss import Level, evaluate_pod
+from kubeflow_devtools.policy.pss.checks.se_linux_options import (
+    se_linux_options_1_0,
+    se_linux_options_1_31,
+)
 
 
 def pod(options: Any, where: str = "pod") -> dict[str, Any]:

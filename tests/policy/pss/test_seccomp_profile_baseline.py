@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from policy.pss import Level, evaluate_pod
-from policy.pss.checks.seccomp_profile_baseline import (
+from kubeflow_devtools.policy.pss import Level, evaluate_pod
+from kubeflow_devtools.policy.pss.checks.seccomp_profile_baseline import (
     seccomp_profile_baseline_1_0,
     seccomp_profile_baseline_1_19,
 )

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from policy.pss import Level, evaluate_pod
-from policy.pss.checks.seccomp_profile_restricted import (
+from kubeflow_devtools.policy.pss import Level, evaluate_pod
+from kubeflow_devtools.policy.pss.checks.seccomp_profile_restricted import (
     seccomp_profile_restricted_1_19,
     seccomp_profile_restricted_1_25,
 )

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from policy.pss import Level, evaluate_pod
-from policy.pss.checks.windows_host_process import windows_host_process_1_0
+from kubeflow_devtools.policy.pss import Level, evaluate_pod
+from kubeflow_devtools.policy.pss.checks.windows_host_process import windows_host_process_1_0
 
 HOST_PROCESS = {"windowsOptions": {"hostProcess": True}}
 
