@@ -68,9 +68,6 @@ class Check:
 
 _REGISTRY: dict[str, Check] = {}
 
-LATEST_KNOWN_MINOR = 35
-"""The newest policy version (1.x) whose rules this registry encodes."""
-
 
 def register(check: Check) -> Check:
     """Add ``check`` to the registry (called once by each check module at import)."""
@@ -87,7 +84,7 @@ def register(check: Check) -> Check:
 
 def all_checks() -> list[Check]:
     """Every registered check, baseline first, each level sorted by id (PSA's order)."""
-    from policy.pss import checks  # noqa: F401  (imports every check module)
+    from kubeflow_devtools.policy.pss import checks  # noqa: F401  (imports every check module)
 
     return sorted(_REGISTRY.values(), key=lambda c: (c.level != Level.BASELINE, c.id))
 

@@ -15,7 +15,10 @@ on the same Node.
 - from v1.27 also ``net.ipv4.ip_local_reserved_ports``;
 - from v1.29 also ``net.ipv4.tcp_keepalive_time``, ``net.ipv4.tcp_fin_timeout``,
   ``net.ipv4.tcp_keepalive_intvl``, ``net.ipv4.tcp_keepalive_probes``;
-- from v1.32 also ``net.ipv4.tcp_rmem``, ``net.ipv4.tcp_wmem``.
+- from v1.32 also ``net.ipv4.tcp_rmem``, ``net.ipv4.tcp_wmem``;
+- from v1.37 also ``net.ipv4.tcp_slow_start_after_idle``, ``net.ipv4.tcp_notsent_lowat``.
+
+Upstream: ``kubernetes/pod-security-admission@8f84a87:policy/check_sysctls.go``.
 """
 
 from __future__ import annotations
@@ -23,8 +26,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from policy.pss._util import get, items, text
-from policy.pss.registry import Check, Level, VersionedCheck, Violation, register
+from kubeflow_devtools.policy.pss._util import get, items, text
+from kubeflow_devtools.policy.pss.registry import Check, Level, VersionedCheck, Violation, register
 
 ALLOWED_1_0 = frozenset(
     {
@@ -50,6 +53,9 @@ ALLOWED_1_29 = ALLOWED_1_27 | {
 
 ALLOWED_1_32 = ALLOWED_1_29 | {"net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem"}
 """Safe sysctls from policy v1.32."""
+
+ALLOWED_1_37 = ALLOWED_1_32 | {"net.ipv4.tcp_slow_start_after_idle", "net.ipv4.tcp_notsent_lowat"}
+"""Safe sysctls from policy v1.37."""
 
 
 def _check(spec: Mapping[str, Any], allowed: frozenset[str]) -> list[Violation]:
@@ -84,8 +90,13 @@ def sysctls_1_29(metadata: Mapping[str, Any], spec: Mapping[str, Any]) -> list[V
 
 
 def sysctls_1_32(metadata: Mapping[str, Any], spec: Mapping[str, Any]) -> list[Violation]:
-    """Allow the v1.29 set plus ``net.ipv4.tcp_rmem``/``tcp_wmem`` (policy v1.32+)."""
+    """Allow the v1.29 set plus ``net.ipv4.tcp_rmem``/``tcp_wmem`` (policy v1.32-v1.36)."""
     return _check(spec, ALLOWED_1_32)
+
+
+def sysctls_1_37(metadata: Mapping[str, Any], spec: Mapping[str, Any]) -> list[Violation]:
+    """Allow the v1.32 set plus ``tcp_slow_start_after_idle``/``tcp_notsent_lowat`` (v1.37+)."""
+    return _check(spec, ALLOWED_1_37)
 
 
 CHECK = register(
@@ -98,6 +109,7 @@ CHECK = register(
             VersionedCheck(27, sysctls_1_27),
             VersionedCheck(29, sysctls_1_29),
             VersionedCheck(32, sysctls_1_32),
+            VersionedCheck(37, sysctls_1_37),
         ),
         doc=__doc__ or "",
     )

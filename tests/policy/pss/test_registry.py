@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from policy.pss import Level, all_checks, checks_for, get_check, parse_version
-from policy.pss.registry import LATEST_KNOWN_MINOR, max_minor
+from kubeflow_devtools.policy.pss import Level, all_checks, checks_for, get_check, parse_version
+from kubeflow_devtools.policy.pss.registry import max_minor
 
 BASELINE = {
     "appArmorProfile": (0,),
@@ -18,7 +18,7 @@ BASELINE = {
     "procMount": (0, 35),
     "seLinuxOptions": (0, 31),
     "seccompProfile_baseline": (0, 19),
-    "sysctls": (0, 27, 29, 32),
+    "sysctls": (0, 27, 29, 32, 37),
     "windowsHostProcess": (0,),
 }
 RESTRICTED = {
@@ -73,11 +73,12 @@ def test_get_check_unknown() -> None:
 
 
 def test_latest_is_newest_rules() -> None:
-    assert max_minor() == LATEST_KNOWN_MINOR == 35
-    assert ids(Level.RESTRICTED, None) == ids(Level.RESTRICTED, 35) == ids(Level.RESTRICTED, 99)
+    # v1.37: the newest policy upstream (kubernetes/pod-security-admission@8f84a87, July 2026)
+    assert max_minor() == 37
+    assert ids(Level.RESTRICTED, None) == ids(Level.RESTRICTED, 37) == ids(Level.RESTRICTED, 99)
     versions = {c.id: v.minimum_version for c, v in checks_for(Level.RESTRICTED, None)}
     assert versions["procMount_restricted"] == 35
-    assert versions["sysctls"] == 32
+    assert versions["sysctls"] == 37
 
 
 def test_baseline_has_no_restricted_checks() -> None:
@@ -135,7 +136,7 @@ def test_active_version_function_switches() -> None:
         (versioned,) = [v for c, v in checks_for(Level.BASELINE, minor) if c.id == "sysctls"]
         return versioned.check_pod.__name__
 
-    assert [fn(m) for m in (0, 26, 27, 28, 29, 31, 32, 40)] == [
+    assert [fn(m) for m in (0, 26, 27, 28, 29, 31, 32, 36, 37, 40)] == [
         "sysctls_1_0",
         "sysctls_1_0",
         "sysctls_1_27",
@@ -144,6 +145,8 @@ def test_active_version_function_switches() -> None:
         "sysctls_1_29",
         "sysctls_1_32",
         "sysctls_1_32",
+        "sysctls_1_37",
+        "sysctls_1_37",
     ]
 
 

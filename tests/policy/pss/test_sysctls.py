@@ -1,4 +1,4 @@
-"""sysctls: only the safe set, growing at v1.27, v1.29 and v1.32."""
+"""sysctls: only the safe set, growing at v1.27, v1.29, v1.32 and v1.37."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from policy.pss import Level, evaluate_pod
-from policy.pss.checks.sysctls import sysctls_1_0
+from kubeflow_devtools.policy.pss import Level, evaluate_pod
+from kubeflow_devtools.policy.pss.checks.sysctls import sysctls_1_0
 
 
 def pod(*names: Any) -> dict[str, Any]:
@@ -36,6 +36,8 @@ def allowed(name: str, minor: int | None) -> bool:
         ("net.ipv4.tcp_keepalive_probes", 29),
         ("net.ipv4.tcp_rmem", 32),
         ("net.ipv4.tcp_wmem", 32),
+        ("net.ipv4.tcp_slow_start_after_idle", 37),
+        ("net.ipv4.tcp_notsent_lowat", 37),
     ],
 )
 def test_version_boundaries(name: str, first: int) -> None:
@@ -46,7 +48,7 @@ def test_version_boundaries(name: str, first: int) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["kernel.msgmax", "net.core.somaxconn", "net.ipv4.tcp_slow_start_after_idle", ""]
+    "name", ["kernel.msgmax", "net.core.somaxconn", "net.ipv4.tcp_congestion_control", ""]
 )
 def test_forbidden(name: str) -> None:
     assert not allowed(name, None)
