@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from kubeflow_devtools.cli import ArgumentParser, entry_point, guard
 from kubeflow_devtools.docgen.build import BuildError, build
 from kubeflow_devtools.docgen.config import ConfigError, SdkConfig, adhoc_sdk, load_config
-from kubeflow_devtools.docgen.inventory import InventoryError
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="docgen", description=__doc__.splitlines()[0])
+    parser = ArgumentParser(prog="docgen", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     b = commands.add_parser("build", help="build the API reference of one or more SDKs")
     b.add_argument("sdks", nargs="*", metavar="SDK", help="SDK ids (default: all configured)")
@@ -77,23 +77,36 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return lint_main(arguments[1:], prog="docgen lint")
     args = _parser().parse_args(arguments)
-    err = sys.stderr
     if args.command == "publish":
-        return _publish(args)
+        return guard("docgen publish", lambda: _built("docgen publish", _publish, args))
+    return guard("docgen", lambda: _built("docgen", _build, args))
+
+
+def run() -> None:
+    """Console-script entry point: exit with :func:`main`'s code, no traceback on Ctrl-C."""
+    entry_point(main)
+
+
+def _built(
+    prog: str, command: Callable[[argparse.Namespace], int], args: argparse.Namespace
+) -> int:
+    """Run a command that builds; a failed build prints Sphinx's warnings and exits 1."""
     try:
-        sdks = _select(args)
-        formats = ["html", "hugo"] if args.format == "all" else [args.format]
-        result = build(sdks, args.out, status=None if args.quiet else err,
-                       nitpicky=not args.no_nitpicky, jobs=args.jobs, force=args.force,
-                       formats=formats)  # fmt: skip
-    except (ConfigError, InventoryError) as exc:
-        print(f"docgen: error: {exc}", file=err)
-        return 2
+        return command(args)
     except BuildError as exc:
         for warning in exc.warnings:
-            print(warning, file=err)
-        print(f"docgen: build failed: {exc}", file=err)
+            print(warning, file=sys.stderr)
+        kept = ", the website was not changed" if args.command == "publish" else ""
+        print(f"{prog}: build failed{kept}: {exc}", file=sys.stderr)
         return 1
+
+
+def _build(args: argparse.Namespace) -> int:
+    sdks = _select(args)
+    formats = ["html", "hugo"] if args.format == "all" else [args.format]
+    result = build(sdks, args.out, status=None if args.quiet else sys.stderr,
+                   nitpicky=not args.no_nitpicky, jobs=args.jobs, force=args.force,
+                   formats=formats)  # fmt: skip
     names = ", ".join(s.id for s in sdks)
     what = "up to date" if result.skipped else f"built {result.pages} pages"
     where = [f"{result.html}/index.html" if f == "html" else f"{result.hugo}/" for f in formats]
@@ -110,23 +123,14 @@ def _publish(args: argparse.Namespace) -> int:
     from kubeflow_devtools.docgen.hugo.publish import PublishError, format_changes
     from kubeflow_devtools.docgen.hugo.website import publish
 
-    err = sys.stderr
+    sdks = _select(args)
     try:
-        sdks = _select(args)
         outcome = publish(sdks, args.website, out=args.out, check_only=args.check,
-                          force=args.force, status=None if args.quiet else err)  # fmt: skip
-    except (ConfigError, InventoryError) as exc:
-        print(f"docgen: error: {exc}", file=err)
-        return 2
+                          force=args.force, status=None if args.quiet else sys.stderr)  # fmt: skip
     except PublishError as exc:
         for problem in exc.problems:
-            print(f"docgen publish: error: {problem}", file=err)
+            print(f"docgen publish: error: {problem}", file=sys.stderr)
         return 2
-    except BuildError as exc:
-        for warning in exc.warnings:
-            print(warning, file=err)
-        print(f"docgen publish: build failed, the website was not changed: {exc}", file=err)
-        return 1
     names = ", ".join(s.id for s in sdks)
     if args.check:
         if outcome.changes:
@@ -138,10 +142,10 @@ def _publish(args: argparse.Namespace) -> int:
         print(f"docgen publish: {names}: the website is already up to date")
         return 0
     for warning in outcome.applied.warnings:
-        print(f"docgen publish: warning: {warning}", file=err)
+        print(f"docgen publish: warning: {warning}", file=sys.stderr)
     print(f"docgen publish: {names}: {outcome.applied}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -19,13 +19,14 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from kubeflow_devtools.docgen.config import SdkConfig
+from kubeflow_devtools.errors import ToolError
 
 Kind = Literal["class", "function", "module", "data"]
 
 _NOQA = re.compile(r"\s*#\s*noqa\b(?::?\s*[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*)?")
 
 
-class InventoryError(Exception):
+class InventoryError(ToolError):
     """The SDK cannot be documented as configured (not installed, wrong version, bad name)."""
 
 

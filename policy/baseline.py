@@ -1,4 +1,5 @@
-"""Baselines: a ratchet. Findings already in an earlier run's JSON report do not fail the run.
+"""Baselines: a ratchet (:mod:`kubeflow_devtools.ratchet`). Findings already in an earlier
+run's JSON report do not fail the run.
 
 A finding matches a baseline entry by rule, kind, namespace, name and container, not by line,
 so unrelated edits that move a manifest around do not turn old findings into new ones. Each
@@ -8,14 +9,12 @@ one new finding.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
-from pathlib import Path
 
-from kubeflow_devtools.policy.errors import InputError
 from kubeflow_devtools.policy.scan import Finding
+from kubeflow_devtools.ratchet import absorbed, diff, load_entries
 
 Key = tuple[str, str, str, str, str]
 
@@ -34,53 +33,26 @@ def finding_key(entry: dict[str, object]) -> Key:
 def load_baseline(path: str) -> Counter[Key]:
     """The finding keys of a JSON report (``--format json``, version 1), with multiplicity.
 
-    Raises :class:`InputError` for a file that is missing or is not such a report.
+    Raises :class:`~kubeflow_devtools.errors.InputError` for a file that is missing or is not such a
+    report.
     """
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(path, None, f"cannot read baseline: {exc.strerror or exc}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        line = getattr(exc, "lineno", None)
-        raise InputError(path, line, "baseline is not a JSON report") from None
-    if not isinstance(data, dict) or data.get("version") != 1:
-        raise InputError(path, None, "baseline is not a rootless-check JSON report (version 1)")
-    findings = data.get("findings")
-    if not isinstance(findings, list) or not all(isinstance(f, dict) for f in findings):
-        raise InputError(path, None, "baseline has no findings list")
+    findings = load_entries(path, tool="rootless-check", entries="findings")
     return Counter(finding_key(f) for f in findings if not f.get("waived"))
 
 
 def apply_baseline(findings: Iterable[Finding], baseline: Counter[Key]) -> list[Finding]:
-    """``findings`` with ``baselined`` set on those the baseline already has."""
-    remaining = Counter(baseline)
-    out = []
-    for finding in findings:
-        if not finding.waived and remaining[finding.key] > 0:
-            remaining[finding.key] -= 1
-            finding = replace(finding, baselined=True)
-        out.append(finding)
-    return out
+    """``findings`` with ``baselined`` set on those the baseline already has (never waived)."""
+    findings = list(findings)
+    hits = absorbed(findings, baseline, _key, eligible=lambda f: not f.waived)
+    return [replace(f, baselined=True) if hit else f for f, hit in zip(findings, hits, strict=True)]
 
 
 def diff_findings(
     base: Iterable[Finding], head: Iterable[Finding]
 ) -> tuple[list[Finding], list[Finding]]:
     """``(added, fixed)``: head findings the base lacks, and base findings the head lacks."""
-    base_list = [f for f in base if not f.waived]
-    head_list = [f for f in head if not f.waived]
-    base_keys = Counter(f.key for f in base_list)
-    head_keys = Counter(f.key for f in head_list)
-    added = []
-    for finding in head_list:
-        if base_keys[finding.key] > 0:
-            base_keys[finding.key] -= 1
-        else:
-            added.append(finding)
-    fixed = []
-    for finding in base_list:
-        if head_keys[finding.key] > 0:
-            head_keys[finding.key] -= 1
-        else:
-            fixed.append(finding)
-    return added, fixed
+    return diff((f for f in base if not f.waived), (f for f in head if not f.waived), _key)
+
+
+def _key(finding: Finding) -> Key:
+    return finding.key

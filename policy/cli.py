@@ -10,11 +10,11 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
+from kubeflow_devtools.atomic import write_atomic
+from kubeflow_devtools.cli import ArgumentParser, entry_point, guard
 from kubeflow_devtools.policy.baseline import diff_findings, load_baseline
 from kubeflow_devtools.policy.errors import InputError, UsageError
 from kubeflow_devtools.policy.mesh.config import MeshMode
@@ -29,13 +29,6 @@ from kubeflow_devtools.policy.waivers import CONFIG_FILE, DEFAULT_WAIVERS, load_
 
 PROG = "rootless-check"
 EXTRA_OUTPUTS = ("json", "sarif", "junit", "markdown")
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse that reports usage errors with exit code 2 and one line."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message}\n")
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -109,7 +102,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The command-line interface of the scan."""
-    parser = _Parser(
+    parser = ArgumentParser(
         prog=PROG,
         description="Check Kubernetes manifests against the Pod Security Standards, with the "
         "verdicts of Kubernetes' Pod Security Admission, and predict what the Istio mesh "
@@ -142,7 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def build_diff_parser() -> argparse.ArgumentParser:
     """The command-line interface of ``rootless-check diff``."""
-    parser = _Parser(
+    parser = ArgumentParser(
         prog=f"{PROG} diff",
         description="Findings a change adds (BASE to HEAD) and the ones it fixes; fails only on "
         "added ones. BASE and HEAD are renders, folders or kustomization folders.",
@@ -151,25 +144,6 @@ def build_diff_parser() -> argparse.ArgumentParser:
     parser.add_argument("head", metavar="HEAD")
     _common(parser)
     return parser
-
-
-def write_atomic(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename."""
-    if os.path.exists(path) and not os.path.isfile(path):
-        # A device or pipe (/dev/null, /dev/stdout): write in place, never replace it.
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        return
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def list_checks() -> str:
@@ -255,28 +229,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if not args.paths:
         parser.error("no PATH given (use - to read standard input)")
-    try:
-        options = _options(parser, args)
-        report = scan(args.paths, options)
-        _emit(_render(report, args.format, args, to_terminal=not args.output), args.output)
-        for name in EXTRA_OUTPUTS:
-            path = getattr(args, f"{name}_file")
-            if path:
-                write_atomic(path, _render(report, name, args, to_terminal=False))
-        if args.write_baseline:
-            baseline = report_to_json(report)
-            baseline["findings"] = [f for f in baseline["findings"] if not f["waived"]]
-            write_atomic(args.write_baseline, json.dumps(baseline, indent=2) + "\n")
-    except InputError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        name = exc.filename or ""
-        print(f"{PROG}: error: {name}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
-    for error in report.errors:
-        print(f"{PROG}: error: {error}", file=sys.stderr)
+    return guard(PROG, lambda: _scan_command(parser, args))
+
+
+def _scan_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    options = _options(parser, args)
+    report = scan(args.paths, options)
+    _emit(_render(report, args.format, args, to_terminal=not args.output), args.output)
+    for name in EXTRA_OUTPUTS:
+        path = getattr(args, f"{name}_file")
+        if path:
+            write_atomic(path, _render(report, name, args, to_terminal=False))
+    if args.write_baseline:
+        baseline = report_to_json(report)
+        baseline["findings"] = [f for f in baseline["findings"] if not f["waived"]]
+        write_atomic(args.write_baseline, json.dumps(baseline, indent=2) + "\n")
+    _print_errors(report.errors)
     return report.exit_code
+
+
+def _print_errors(errors: Sequence[InputError]) -> None:
+    for error in errors:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
 
 
 def render_diff(added: list[Finding], fixed: list[Finding], fmt: str) -> str:
@@ -302,21 +276,17 @@ def diff_main(argv: Sequence[str]) -> int:
     args = parser.parse_args(argv)
     if args.format not in ("text", "json"):
         parser.error("diff supports --format text or json")
-    try:
-        options = _options(parser, args)
-        base = scan([args.base], options)
-        head = scan([args.head], options)
-        added, fixed = diff_findings(base.findings, head.findings)
-        _emit(render_diff(added, fixed, args.format), args.output)
-    except InputError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(f"{PROG}: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
+    return guard(PROG, lambda: _diff_command(parser, args))
+
+
+def _diff_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    options = _options(parser, args)
+    base = scan([args.base], options)
+    head = scan([args.head], options)
+    added, fixed = diff_findings(base.findings, head.findings)
+    _emit(render_diff(added, fixed, args.format), args.output)
     errors = base.errors + head.errors
-    for error in errors:
-        print(f"{PROG}: error: {error}", file=sys.stderr)
+    _print_errors(errors)
     if errors:
         return 2
     return 1 if any(fails_run(f, options.fail_on) for f in added) else 0
@@ -324,10 +294,4 @@ def diff_main(argv: Sequence[str]) -> int:
 
 def run() -> None:
     """Console-script entry point: exit with :func:`main`'s code, no traceback on Ctrl-C."""
-    try:
-        code = main()
-    except KeyboardInterrupt:
-        code = 130
-    except BrokenPipeError:
-        code = 1
-    sys.exit(code)
+    entry_point(main)

@@ -1,21 +1,15 @@
-"""The one error type for bad input: it names the file and, where known, the line."""
+"""rootless-check's errors: bad input names the file and, where known, the line (exit code 2).
+
+Both are :class:`kubeflow_devtools.errors.ToolError` s, which the command shell turns into
+one ``rootless-check: error: ...`` line and exit code 2.
+"""
 
 from __future__ import annotations
 
+from kubeflow_devtools.errors import InputError, ToolError
 
-class InputError(Exception):
-    """Input that cannot be read or parsed: reported as ``file:line: message``, exit code 2."""
-
-    def __init__(self, file: str, line: int | None, message: str) -> None:
-        super().__init__(message)
-        self.file = file
-        self.line = line
-        self.message = message
-
-    def __str__(self) -> str:
-        where = self.file if self.line is None else f"{self.file}:{self.line}"
-        return f"{where}: {self.message}"
+__all__ = ["InputError", "UsageError"]
 
 
-class UsageError(Exception):
+class UsageError(ToolError):
     """A command line or option that makes no sense: exit code 2."""

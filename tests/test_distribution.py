@@ -47,5 +47,5 @@ def test_every_module_of_both_halves_is_installed(wheel: zipfile.ZipFile) -> Non
 def test_console_scripts_keep_their_names(wheel: zipfile.ZipFile) -> None:
     (entry_points,) = [n for n in wheel.namelist() if n.endswith(".dist-info/entry_points.txt")]
     text = wheel.read(entry_points).decode()
-    assert "docgen = kubeflow_devtools.docgen.cli:main" in text
+    assert "docgen = kubeflow_devtools.docgen.cli:run" in text
     assert "rootless-check = kubeflow_devtools.policy.cli:run" in text

@@ -6,19 +6,17 @@ Exit codes: 0 clean, 1 problems (not in the baseline), 2 usage or input error.
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
-import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
-from pathlib import Path
-from typing import NoReturn
 
-from kubeflow_devtools.docgen.lint.engine import LintError, LintReport, lint
+from kubeflow_devtools.atomic import write_atomic
+from kubeflow_devtools.cli import ArgumentParser, guard
+from kubeflow_devtools.docgen.lint.engine import LintReport, lint
 from kubeflow_devtools.docgen.lint.model import Problem
 from kubeflow_devtools.docgen.lint.report import RENDERERS
+from kubeflow_devtools.ratchet import absorbed, load_entries
 
 DEFAULT_TARGETS: dict[str, tuple[str, tuple[str, ...]]] = {
     "katib": (
@@ -36,14 +34,9 @@ DEFAULT_TARGETS: dict[str, tuple[str, tuple[str, ...]]] = {
 linted: their docstrings are machine output)."""
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message}\n")
-
-
 def build_parser(prog: str = "docgen lint") -> argparse.ArgumentParser:
     """The command-line interface of ``docgen lint``."""
-    parser = _Parser(
+    parser = ArgumentParser(
         prog=prog,
         description="Check that docstrings agree with the code, statically (nothing is "
         "imported). Exit codes: 0 clean, 1 problems, 2 usage or input error.",
@@ -79,18 +72,13 @@ def build_parser(prog: str = "docgen lint") -> argparse.ArgumentParser:
 
 
 def load_baseline(path: str) -> Counter[tuple[str, str, str]]:
-    """Problem keys of a JSON lint report. Raises :class:`LintError` if it is not one."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise LintError(f"{path}: cannot read baseline: {exc}") from None
-    problems = data.get("problems") if isinstance(data, dict) else None
-    if not isinstance(data, dict) or data.get("version") != 1 or not isinstance(problems, list):
-        raise LintError(f"{path}: not a docgen lint JSON report (version 1)")
+    """Problem keys of a JSON lint report.
+
+    Raises :class:`~kubeflow_devtools.errors.InputError` if it is not one.
+    """
+    problems = load_entries(path, tool="docgen lint", entries="problems")
     return Counter(
-        (str(p.get("rule")), str(p.get("object")), str(p.get("message")))
-        for p in problems
-        if isinstance(p, dict)
+        (str(p.get("rule")), str(p.get("object")), str(p.get("message"))) for p in problems
     )
 
 
@@ -98,14 +86,8 @@ def apply_baseline(
     problems: list[Problem], baseline: Counter[tuple[str, str, str]]
 ) -> list[Problem]:
     """Mark the problems the baseline already has (each entry absorbs one problem)."""
-    remaining = Counter(baseline)
-    out = []
-    for problem in problems:
-        if remaining[problem.key] > 0:
-            remaining[problem.key] -= 1
-            problem = replace(problem, baselined=True)
-        out.append(problem)
-    return out
+    hits = absorbed(problems, baseline, lambda problem: problem.key)
+    return [replace(p, baselined=True) if hit else p for p, hit in zip(problems, hits, strict=True)]
 
 
 def run_lint(args: argparse.Namespace, parser: argparse.ArgumentParser) -> LintReport:
@@ -131,36 +113,16 @@ def main(argv: Sequence[str] | None = None, prog: str = "docgen lint") -> int:
     """Run ``docgen lint``; returns the exit code."""
     parser = build_parser(prog)
     args = parser.parse_args(argv)
-    try:
-        report = run_lint(args, parser)
-        if args.baseline:
-            report.problems = apply_baseline(report.problems, load_baseline(args.baseline))
-        text = RENDERERS[args.format](report)
-        if args.output:
-            _write_atomic(args.output, text)
-        else:
-            sys.stdout.write(text)
-    except LintError as exc:
-        print(f"{prog}: error: {exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(f"{prog}: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
+    return guard(prog, lambda: _lint_command(parser, args))
+
+
+def _lint_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    report = run_lint(args, parser)
+    if args.baseline:
+        report.problems = apply_baseline(report.problems, load_baseline(args.baseline))
+    text = RENDERERS[args.format](report)
+    if args.output:
+        write_atomic(args.output, text)
+    else:
+        sys.stdout.write(text)
     return 1 if any(not p.baselined for p in report.problems) else 0
-
-
-def _write_atomic(path: str, text: str) -> None:
-    if os.path.exists(path) and not os.path.isfile(path):
-        # A device or pipe (/dev/null, /dev/stdout): write in place, never replace it.
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        return
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

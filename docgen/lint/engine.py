@@ -18,12 +18,13 @@ import griffe
 from kubeflow_devtools.docgen.lint.docstrings import parse_google
 from kubeflow_devtools.docgen.lint.model import LintObject, Problem
 from kubeflow_devtools.docgen.lint.rules import RULES
+from kubeflow_devtools.errors import ToolError
 
 SKIPPED_MODULE_SUFFIXES = ("_test", "_tests", "_pb2", "_pb2_grpc")
 """Modules never linted: test modules shipped in wheels, generated protobuf/gRPC code."""
 
 
-class LintError(Exception):
+class LintError(ToolError):
     """A package or object that cannot be found or read (exit code 2)."""
 
 
