@@ -120,17 +120,12 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from kubeflow_devtools.docgen.hugo.publish import PublishError, format_changes
+    from kubeflow_devtools.docgen.hugo.publish import format_changes
     from kubeflow_devtools.docgen.hugo.website import publish
 
     sdks = _select(args)
-    try:
-        outcome = publish(sdks, args.website, out=args.out, check_only=args.check,
-                          force=args.force, status=None if args.quiet else sys.stderr)  # fmt: skip
-    except PublishError as exc:
-        for problem in exc.problems:
-            print(f"docgen publish: error: {problem}", file=sys.stderr)
-        return 2
+    outcome = publish(sdks, args.website, out=args.out, check_only=args.check,
+                      force=args.force, status=None if args.quiet else sys.stderr)  # fmt: skip
     names = ", ".join(s.id for s in sdks)
     if args.check:
         if outcome.changes:

@@ -10,15 +10,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TypeAlias
 
+from kubeflow_devtools.errors import ToolError
+
 FrontValue: TypeAlias = str | int | list[str] | tuple[str, ...]
 """A front matter value: a string, an integer (or boolean) or a list of strings."""
 
 
-class PublishError(Exception):
+class PublishError(ToolError):
     """The website cannot be published to: a clash, a corrupt manifest, or a failed write.
 
     ``str(error)`` is one line per problem; :attr:`problems` holds them separately. Nothing
-    was written when it is raised (a failed :func:`apply` rolls back first).
+    was written when it is raised (a failed
+    :func:`~kubeflow_devtools.docgen.hugo.publish.apply` rolls back first). A
+    :class:`~kubeflow_devtools.errors.ToolError`: exit code 2, one line per problem.
     """
 
     def __init__(self, *problems: str) -> None:
