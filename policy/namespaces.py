@@ -28,7 +28,6 @@ class Namespace:
     name: str
     labels: Mapping[str, str]
     resource: Resource | None = None
-    from_command_line: bool = False
 
 
 @dataclass
@@ -61,9 +60,7 @@ def collect_namespaces(
     for name, labels in (extra or {}).items():
         current = result.known.get(name)
         merged = {**(current.labels if current else {}), **labels}
-        result.known[name] = Namespace(
-            name, merged, current.resource if current else None, from_command_line=True
-        )
+        result.known[name] = Namespace(name, merged, current.resource if current else None)
     return result
 
 

@@ -51,10 +51,6 @@ class PodSpec:
             return (*best[1], *field[len(best[0]) :])
         return (*self.path, *field)
 
-    def document_path(self, field: Path, root: str = "spec") -> Path:
-        """Like :meth:`field_path`, but relative to the document (for Lists, under ``items``)."""
-        return (*self.resource.base, *self.field_path(field, root))
-
 
 def _at(obj: Any, path: Path) -> Any:
     """The value at ``path`` in ``obj`` (mappings and lists), or ``None``."""
@@ -313,11 +309,6 @@ NEVER_POD_KINDS = frozenset(
 """Core kinds that hold no pod spec: not searched by the generic fallback."""
 
 MAX_GENERIC_NODES = 200_000
-
-
-def known_kinds() -> list[tuple[str, str]]:
-    """The ``(group, kind)`` pairs with a dedicated pod-spec extractor."""
-    return sorted(_KNOWN)
 
 
 def find_pod_specs(resource: Resource) -> list[PodSpec]:

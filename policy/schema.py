@@ -37,7 +37,6 @@ class SchemaResult:
 
     findings: list[Finding] = field(default_factory=list)
     skipped: int = 0
-    validated: int = 0
     errors: list[InputError] = field(default_factory=list)
 
 
@@ -149,7 +148,6 @@ def check_schemas(
         if validator is None:
             result.skipped += 1
             continue
-        result.validated += 1
         try:
             errors = list(validator.iter_errors(resource.obj))
         except Exception as exc:  # a value the validator cannot handle must not stop the rest

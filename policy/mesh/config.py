@@ -13,7 +13,7 @@ the ``istio-cni-node``/``ztunnel`` DaemonSets and the webhooks, into one :class:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any
 
@@ -132,7 +132,6 @@ class MeshConfig:
     always_inject: tuple[Any, ...] = ()
     webhooks: tuple[Webhook, ...] = DEFAULT_WEBHOOKS
     injector: Resource | None = None
-    notes: tuple[str, ...] = field(default=())
 
     @property
     def description(self) -> str:
@@ -195,14 +194,11 @@ def read_mesh_config(resources: Iterable[Resource], mode: MeshMode = MeshMode.AU
     operator_cni: tuple[bool, Origin] | None = None
     env_cni: tuple[bool, Origin] | None = None
     webhooks: list[Webhook] = []
-    notes: list[str] = []
     for resource in resources:
         kind, name = resource.kind, resource.name
         if kind == "ConfigMap" and name.startswith("istio-sidecar-injector"):
             config = replace(config, present=True, injection=True, injector=resource)
             values = _parse_embedded(_get(resource.obj, "data", "values"))
-            if _get(resource.obj, "data", "values") is not None and values is None:
-                notes.append(f"{resource.file}: istio-sidecar-injector values do not parse")
             for keys in (("pilot", "cni", "enabled"), ("istio_cni", "enabled")):
                 flag = _truthy(_get(values, *keys))
                 if flag is not None and values_cni is None:
@@ -273,7 +269,6 @@ def read_mesh_config(resources: Iterable[Resource], mode: MeshMode = MeshMode.AU
         config = replace(config, cni_enabled=chosen[0], cni_origin=chosen[1])
     if webhooks:
         config = replace(config, webhooks=tuple(webhooks))
-    config = replace(config, notes=tuple(notes))
     return _apply_mode(config, mode)
 
 

@@ -27,7 +27,6 @@ IGNORED_NAMESPACES = frozenset(
 """Namespaces Istio's injector never injects into."""
 
 INJECT_KEY = "sidecar.istio.io/inject"
-INJECTED_NAMES = frozenset({"istio-init", "istio-validation", "istio-proxy"})
 
 
 @dataclass(frozen=True)

@@ -54,11 +54,6 @@ def visit_containers(spec: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str
                 )
 
 
-def quote_list(values: list[str]) -> str:
-    """``"a", "b"``: values quoted and joined as PSA's messages do."""
-    return ", ".join(f'"{v}"' for v in values)
-
-
 def text(obj: Any) -> str:
     """A string field as Go sees it after decoding: the string, else ``""`` (its zero value)."""
     return obj if isinstance(obj, str) else ""
