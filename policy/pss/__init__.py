@@ -1,10 +1,15 @@
-"""Pod Security Standards: the checks of Kubernetes' Pod Security Admission, in Python."""
+"""Pod Security Standards: the checks of Kubernetes' Pod Security Admission, in Python.
+
+Importing this package registers every check (:mod:`~kubeflow_devtools.policy.pss.checks`);
+:func:`evaluate_pod` runs those of a level and policy version on one pod.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
+from kubeflow_devtools.policy.pss import checks
 from kubeflow_devtools.policy.pss.registry import (
     Check,
     Level,
@@ -22,6 +27,7 @@ __all__ = [
     "VersionedCheck",
     "Violation",
     "all_checks",
+    "checks",
     "checks_for",
     "evaluate_pod",
     "get_check",

@@ -6,6 +6,9 @@ Every check is a :class:`Check` with PSA's check id, its level and one or more
 version on. An empty list means the pod passes. :func:`checks_for` selects, for a level
 and a policy version, the same set of functions PSA's registry would run, including the
 overrides by which a restricted check replaces its baseline twin.
+
+The registry imports only the standard library and never a check: each check module
+registers itself when :mod:`kubeflow_devtools.policy.pss.checks` imports it.
 """
 
 from __future__ import annotations
@@ -84,14 +87,11 @@ def register(check: Check) -> Check:
 
 def all_checks() -> list[Check]:
     """Every registered check, baseline first, each level sorted by id (PSA's order)."""
-    from kubeflow_devtools.policy.pss import checks  # noqa: F401  (imports every check module)
-
     return sorted(_REGISTRY.values(), key=lambda c: (c.level != Level.BASELINE, c.id))
 
 
 def get_check(check_id: str) -> Check:
     """The check with id ``check_id``; raises ``KeyError`` if there is none."""
-    all_checks()
     return _REGISTRY[check_id]
 
 

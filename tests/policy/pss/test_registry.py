@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import pkgutil
+
 import pytest
 
-from kubeflow_devtools.policy.pss import Level, all_checks, checks_for, get_check, parse_version
+from kubeflow_devtools.policy.pss import (
+    Level,
+    all_checks,
+    checks,
+    checks_for,
+    get_check,
+    parse_version,
+)
 from kubeflow_devtools.policy.pss.registry import max_minor
 
 BASELINE = {
@@ -163,3 +172,11 @@ def test_parse_version(text: str, expected: int | None) -> None:
 def test_parse_version_errors(text: str) -> None:
     with pytest.raises(ValueError, match="invalid policy version"):
         parse_version(text)
+
+
+def test_the_checks_package_imports_every_check_module() -> None:
+    names = {m.name for m in pkgutil.iter_modules(checks.__path__)}
+    assert names == set(checks.__all__)
+    assert {c.doc for c in all_checks()} == {
+        getattr(checks, name).CHECK.doc for name in checks.__all__
+    }
