@@ -25,13 +25,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from kubeflow_devtools.policy.documents import Chunk, Document, parse_chunk, peek_kind  # noqa: E402
-from kubeflow_devtools.policy.scan import (  # noqa: E402
-    SKIPPED_WITHOUT_PARSING,
-    Options,
-    Report,
-    analyze,
-    load_source,
-)
+from kubeflow_devtools.policy.model.report import Options, Report  # noqa: E402
+from kubeflow_devtools.policy.scan import SKIPPED_WITHOUT_PARSING, analyze, load_source  # noqa: E402
 from kubeflow_devtools.policy.sources import open_source  # noqa: E402
 
 DEFAULT_RENDER = REPO.parent / "shared/corpus/kubeflow-manifests/master-009c880/example.yaml"

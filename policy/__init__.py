@@ -5,6 +5,8 @@ thin shell over it.
 """
 
 from kubeflow_devtools.policy.errors import InputError
-from kubeflow_devtools.policy.scan import Finding, Options, Report, scan, scan_text
+from kubeflow_devtools.policy.model.findings import Finding
+from kubeflow_devtools.policy.model.report import Options, Report
+from kubeflow_devtools.policy.scan import scan, scan_text
 
 __all__ = ["Finding", "InputError", "Options", "Report", "scan", "scan_text"]

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
 
-from kubeflow_devtools.policy.scan import Finding
+from kubeflow_devtools.policy.model.findings import Finding
 from kubeflow_devtools.ratchet import absorbed, diff, load_entries
 
 Key = tuple[str, str, str, str, str]

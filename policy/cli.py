@@ -17,15 +17,18 @@ from kubeflow_devtools.atomic import write_atomic
 from kubeflow_devtools.cli import ArgumentParser, entry_point, guard
 from kubeflow_devtools.policy.baseline import diff_findings, load_baseline
 from kubeflow_devtools.policy.errors import InputError, UsageError
-from kubeflow_devtools.policy.mesh.config import MeshMode
+from kubeflow_devtools.policy.model.findings import FAIL_ON, Finding, fails_run
+from kubeflow_devtools.policy.model.mesh import MeshMode
+from kubeflow_devtools.policy.model.report import Options, Report
+from kubeflow_devtools.policy.model.waivers import DEFAULT_WAIVERS
 from kubeflow_devtools.policy.namespaces import parse_namespace_labels
 from kubeflow_devtools.policy.pss import Level, parse_version
 from kubeflow_devtools.policy.report import RENDERERS
 from kubeflow_devtools.policy.report.json import finding_list, report_to_json
 from kubeflow_devtools.policy.report.text import render_text
 from kubeflow_devtools.policy.rules import all_rules
-from kubeflow_devtools.policy.scan import FAIL_ON, Finding, Options, Report, fails_run, scan
-from kubeflow_devtools.policy.waivers import CONFIG_FILE, DEFAULT_WAIVERS, load_config
+from kubeflow_devtools.policy.scan import scan
+from kubeflow_devtools.policy.waivers import CONFIG_FILE, load_config
 
 PROG = "rootless-check"
 EXTRA_OUTPUTS = ("json", "sarif", "junit", "markdown")

@@ -8,43 +8,14 @@ can be checked; they are merged over the labels of a Namespace object of the sam
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from kubeflow_devtools.policy.documents import Loader
 from kubeflow_devtools.policy.errors import InputError, UsageError
-from kubeflow_devtools.policy.resources import Resource
+from kubeflow_devtools.policy.model.objects import Namespace, Namespaces, Resource
 from kubeflow_devtools.policy.selectors import string_labels
-
-DEFAULT_NAMESPACE = "default"
-
-
-@dataclass(frozen=True)
-class Namespace:
-    """A namespace: its labels and, if the input defines it, the Namespace object."""
-
-    name: str
-    labels: Mapping[str, str]
-    resource: Resource | None = None
-
-
-@dataclass
-class Namespaces:
-    """Every namespace known from the input and the command line."""
-
-    known: dict[str, Namespace] = field(default_factory=dict)
-
-    def get(self, name: str | None) -> Namespace:
-        """The namespace ``name`` (``default`` for ``None``); unknown ones have no labels."""
-        name = name or DEFAULT_NAMESPACE
-        return self.known.get(name) or Namespace(name, {})
-
-    def selector_labels(self, name: str | None) -> dict[str, str]:
-        """Labels as a namespaceSelector sees them (with ``kubernetes.io/metadata.name``)."""
-        namespace = self.get(name)
-        return {**namespace.labels, "kubernetes.io/metadata.name": namespace.name}
 
 
 def collect_namespaces(

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 from kubeflow_devtools.policy.documents import parse_chunk, split_documents
 from kubeflow_devtools.policy.errors import InputError
-from kubeflow_devtools.policy.resources import Path, Resource, locate, resources_of
+from kubeflow_devtools.policy.model.objects import Path, Resource
+from kubeflow_devtools.policy.resources import locate, resources_of
 from kubeflow_devtools.policy.sources import decode
 
 ORIGIN_ANNOTATION = "config.kubernetes.io/origin"
@@ -74,3 +75,15 @@ class OriginResolver:
         if match is None:
             return None
         return source, locate(match.root, (*match.base, *relative))
+
+
+def where(
+    resource: Resource, relative: Path, origins: OriginResolver | None
+) -> tuple[str, int | None]:
+    """The file and line of field ``relative`` of ``resource``: in the source file its origin
+    annotation names, if any, else in the input."""
+    if origins is not None:
+        source = origins.locate(resource, relative)
+        if source is not None:
+            return source
+    return resource.file, locate(resource.root, (*resource.base, *relative))

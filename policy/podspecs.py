@@ -1,10 +1,10 @@
 """Where pod specs live: built-in workload kinds, Kubeflow's custom resources, and the rest.
 
-Each :class:`PodSpec` says which resource it belongs to and where in that resource it sits,
-so a check result can be turned into a field path and a line. Custom resources that spread a
-pod over several fields (a KServe predictor's model container, an Argo template's
-container, script and sidecars) are assembled into one pod spec whose fields map back to
-where they were written (``remap``).
+Each :class:`~kubeflow_devtools.policy.model.objects.PodSpec` says which resource it belongs
+to and where in that resource it sits, so a check result can be turned into a field path and
+a line. Custom resources that spread a pod over several fields (a KServe predictor's model
+container, an Argo template's container, script and sidecars) are assembled into one pod spec
+whose fields map back to where they were written (``remap``).
 
 Kinds are recognised by kind and API group; any other object is searched for mappings that
 look like a pod spec (a ``containers`` list of mappings with ``name`` and ``image``).
@@ -13,43 +13,12 @@ look like a pod spec (a ``containers`` list of mappings with ``name`` and ``imag
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from kubeflow_devtools.policy.resources import Path, Resource, is_object
+from kubeflow_devtools.policy.model.objects import Path, PodSpec, Resource
+from kubeflow_devtools.policy.resources import is_object
 
 _EMPTY: Mapping[str, Any] = {}
-
-
-@dataclass(frozen=True)
-class PodSpec:
-    """A pod spec found in a resource.
-
-    ``path`` is where the spec is in the resource's object (``("spec", "template", "spec")``
-    for a Deployment) and ``metadata_path`` where its pod metadata is (``None`` when the
-    resource has none). ``remap`` maps field prefixes of an assembled spec back to the paths
-    they were written at.
-    """
-
-    resource: Resource
-    path: Path
-    spec: Mapping[str, Any]
-    metadata: Mapping[str, Any]
-    metadata_path: Path | None
-    found_by: str
-    remap: tuple[tuple[Path, Path], ...] = ()
-
-    def field_path(self, field: Path, root: str = "spec") -> Path:
-        """Where ``field`` of the pod's spec (or metadata) is, relative to the resource."""
-        if root == "metadata":
-            return (*self.metadata_path, *field) if self.metadata_path is not None else self.path
-        best: tuple[Path, Path] | None = None
-        for prefix, target in self.remap:
-            if field[: len(prefix)] == prefix and (best is None or len(prefix) > len(best[0])):
-                best = (prefix, target)
-        if best is not None:
-            return (*best[1], *field[len(best[0]) :])
-        return (*self.path, *field)
 
 
 def _at(obj: Any, path: Path) -> Any:

@@ -3,38 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from kubeflow_devtools.policy.documents import Document
-
-Path = tuple[str | int, ...]
-
-
-@dataclass(frozen=True)
-class Resource:
-    """One Kubernetes object of the input.
-
-    ``root`` is the whole document it came from and ``base`` its path in that document
-    (``()`` for a top-level object, ``("items", 3)`` for the fourth item of a List), so
-    any field of the object can be located in the file.
-    """
-
-    api_version: str
-    kind: str
-    name: str
-    namespace: str | None
-    obj: Mapping[str, Any]
-    file: str
-    document: int
-    line: int
-    root: Any
-    base: Path
-
-    @property
-    def group(self) -> str:
-        """The API group (``""`` for the core group)."""
-        return self.api_version.rpartition("/")[0]
+from kubeflow_devtools.policy.model.objects import Path, Resource
 
 
 def is_object(data: Any) -> bool:
@@ -109,19 +81,3 @@ def locate(root: Any, path: Path) -> int | None:
             line = key_lines.get(step, line) if key_lines is not None else line
             node = node[step]
     return line
-
-
-def format_path(path: Path) -> str:
-    """``("spec", "containers", 0, "image")`` as ``spec.containers[0].image``."""
-    out = ""
-    for step in path:
-        if isinstance(step, int):
-            out += f"[{step}]"
-        else:
-            text = str(step)
-            if not text or any(c in text for c in ".[]"):
-                text = f"[{text!r}]" if text else "['']"
-                out += text
-            else:
-                out += f".{text}" if out else text
-    return out

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import sys
 
+from kubeflow_devtools.policy.model.findings import RuleInfo
 from kubeflow_devtools.policy.pss.remediation import REMEDIATION
-from kubeflow_devtools.policy.rules import RuleInfo, all_rules
+from kubeflow_devtools.policy.rules import all_rules
 
 HEADER = """\
 # rootless-check rule reference

@@ -6,37 +6,11 @@ docs, ``--list-checks``) are generated from here, so they never drift from the c
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass
+from functools import cache
 
 from kubeflow_devtools.policy.mesh.rules import MESH_RULES
-from kubeflow_devtools.policy.pss import all_checks
-
-DOCS_URL = "https://github.com/kubeflow/kubeflow-devtools/blob/main/docs/rules.md"
-"""Where the generated rule reference lives; each rule links to its anchor there."""
-
-
-@dataclass(frozen=True)
-class RuleInfo:
-    """What a report needs to know about a rule."""
-
-    id: str
-    level: str
-    severity: str
-    title: str
-    doc: str
-    versions: str = ""
-
-    @property
-    def help_uri(self) -> str:
-        """The rule's section in the rule reference."""
-        return f"{DOCS_URL}#{self.id.lower()}"
-
-    @property
-    def summary(self) -> str:
-        """The first paragraph of the rule's documentation, on one line."""
-        first = self.doc.strip().split("\n\n")[0] if self.doc.strip() else self.title
-        return " ".join(first.split())
-
+from kubeflow_devtools.policy.model.findings import RuleInfo
+from kubeflow_devtools.policy.pss import Check, all_checks
 
 WAIVER_EXPIRED = RuleInfo(
     "waiverExpired",
@@ -71,23 +45,22 @@ SCHEMA = RuleInfo(
 )
 
 
+@cache
+def pss_rule(check: Check) -> RuleInfo:
+    """A Pod Security check described as a rule: its findings fail the run (``error``)."""
+    return RuleInfo(
+        check.id,
+        check.level.value,
+        "error",
+        check.title,
+        inspect.cleandoc(check.doc),
+        ", ".join(f"v1.{v.minimum_version}+" for v in check.versions),
+    )
+
+
 def all_rules() -> list[RuleInfo]:
     """Every rule: Pod Security checks (PSA order), then mesh rules, then waiver rules."""
-    rules = [
-        RuleInfo(
-            check.id,
-            check.level.value,
-            "error",
-            check.title,
-            inspect.cleandoc(check.doc),
-            ", ".join(f"v1.{v.minimum_version}+" for v in check.versions),
-        )
-        for check in all_checks()
-    ]
-    rules += [RuleInfo(r.id, "mesh", r.severity, r.title, r.doc) for r in MESH_RULES]
-    rules += CONFIG_RULES
-    rules.append(SCHEMA)
-    return rules
+    return [*map(pss_rule, all_checks()), *MESH_RULES, *CONFIG_RULES, SCHEMA]
 
 
 def rule_index() -> dict[str, RuleInfo]:

@@ -17,15 +17,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kubeflow_devtools.policy.errors import InputError, UsageError
-from kubeflow_devtools.policy.resources import Resource, format_path
+from kubeflow_devtools.policy.model.findings import Finding
+from kubeflow_devtools.policy.model.objects import Resource, format_path
+from kubeflow_devtools.policy.origins import OriginResolver, where
 from kubeflow_devtools.policy.rules import SCHEMA
-from kubeflow_devtools.policy.scan import Finding, where
-
-if TYPE_CHECKING:
-    from kubeflow_devtools.policy.origins import OriginResolver
 
 MAX_MESSAGE = 200
 """Longest message kept as written; longer ones (a whole object quoted) are shortened."""
@@ -183,22 +181,12 @@ def _finding(
     if len(message) > MAX_MESSAGE:
         message = message[: MAX_MESSAGE - 3] + "..."
     field_name = format_path(path) or "(object)"
-    file, line = where(resource, path, origins)
-    return Finding(
-        rule=SCHEMA.id,
-        level=SCHEMA.level,
-        severity=SCHEMA.severity,
-        kind=resource.kind,
-        api_version=resource.api_version,
-        namespace=resource.namespace,
-        name=resource.name,
-        container=None,
+    return Finding.of(
+        SCHEMA,
+        resource,
+        f"{field_name}: {message} (Kubernetes {version} schema)",
+        at=where(resource, path, origins),
         path=format_path(path),
-        pod_path=None,
-        message=f"{field_name}: {message} (Kubernetes {version} schema)",
-        file=file,
-        line=line,
-        found_by=None,
     )
 
 

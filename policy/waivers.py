@@ -9,111 +9,29 @@ Three sources, applied in this order (the first match wins):
   (``waiverExpired``); one that matches nothing is reported (``waiverUnused``);
 - the built-in list, which waives the mesh's node agents: they need root, host paths and
   extra capabilities by design: ``istio-cni-node`` (the CNI plugin's DaemonSet) and
-  ``ztunnel`` (ambient mode's DaemonSet). ``--no-default-waivers`` or
-  ``defaultWaivers: false`` in the configuration turns it off.
+  ``ztunnel`` (ambient mode's DaemonSet)
+  (:data:`~kubeflow_devtools.policy.model.waivers.DEFAULT_WAIVERS`). ``--no-default-waivers``
+  or ``defaultWaivers: false`` in the configuration turns it off.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from kubeflow_devtools.policy.documents import Chunk, LineDict, parse_chunk
 from kubeflow_devtools.policy.errors import InputError
-
-
-class Waivable(Protocol):
-    """What a waiver matches on (a finding)."""
-
-    @property
-    def rule(self) -> str: ...
-    @property
-    def kind(self) -> str: ...
-    @property
-    def namespace(self) -> str | None: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def container(self) -> str | None: ...
-
-
-@dataclass(frozen=True)
-class Waiver:
-    """Waives findings matching every field given (shell-style patterns; ``None``: any)."""
-
-    reason: str
-    rules: tuple[str, ...] = ("*",)
-    kind: str | None = None
-    namespace: str | None = None
-    name: str | None = None
-    container: str | None = None
-    expires: date | None = None
-    source: str = "built-in"
-    file: str | None = None
-    line: int | None = None
-
-    def expired(self, today: date) -> bool:
-        """Whether the waiver's expiry date has passed (it lasts through that day)."""
-        return self.expires is not None and self.expires < today
-
-    def describe(self) -> str:
-        """The waiver in a few words, for messages."""
-        parts = [f"rules={','.join(self.rules)}"]
-        for label, value in (
-            ("kind", self.kind),
-            ("namespace", self.namespace),
-            ("name", self.name),
-            ("container", self.container),
-        ):
-            if value is not None:
-                parts.append(f"{label}={value}")
-        return " ".join(parts)
-
-    def matches(self, finding: Waivable) -> bool:
-        """Whether this waiver covers ``finding``."""
-        if not any(fnmatchcase(finding.rule, rule) for rule in self.rules):
-            return False
-        for pattern, value in (
-            (self.kind, finding.kind),
-            (self.namespace, finding.namespace),
-            (self.name, finding.name),
-            (self.container, finding.container),
-        ):
-            if pattern is not None and not fnmatchcase(value or "", pattern):
-                return False
-        return True
-
+from kubeflow_devtools.policy.model.waivers import Waiver
 
 WAIVE_ANNOTATION = "rootless-check.kubeflow.org/waive"
 """An object annotation that waives rules for that object: ``"rule[,rule]: reason"``."""
 
 CONFIG_FILE = ".rootless-check.yaml"
 """The configuration file read from the current directory when ``--config`` is not given."""
-
-DEFAULT_WAIVERS = (
-    Waiver(
-        reason="Istio CNI node agent (istio-cni-node): configures pod networking on each node, "
-        "needs root, host paths and NET_ADMIN by design (built-in waiver)",
-        kind="DaemonSet",
-        name="istio-cni-node",
-    ),
-    Waiver(
-        reason="Istio ambient node agent (ztunnel): runs the node's secure overlay, needs root "
-        "and NET_ADMIN by design (built-in waiver)",
-        kind="DaemonSet",
-        name="ztunnel",
-    ),
-)
-
-
-def first_match(finding: Waivable, waivers: Iterable[Waiver]) -> Waiver | None:
-    """The first waiver that covers ``finding``, if any."""
-    return next((w for w in waivers if w.matches(finding)), None)
 
 
 @dataclass(frozen=True)

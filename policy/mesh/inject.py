@@ -13,12 +13,10 @@ annotations (``sidecar.istio.io/interceptionMode``, ``sidecar.istio.io/capNetBin
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from kubeflow_devtools.policy.mesh.config import MeshConfig, Webhook
-from kubeflow_devtools.policy.namespaces import Namespaces
-from kubeflow_devtools.policy.podspecs import PodSpec
+from kubeflow_devtools.policy.model.mesh import Admitted, Decision, MeshConfig, Webhook
+from kubeflow_devtools.policy.model.objects import Namespaces, PodSpec
 from kubeflow_devtools.policy.selectors import is_empty_selector, selector_matches, string_labels
 
 IGNORED_NAMESPACES = frozenset(
@@ -27,24 +25,6 @@ IGNORED_NAMESPACES = frozenset(
 """Namespaces Istio's injector never injects into."""
 
 INJECT_KEY = "sidecar.istio.io/inject"
-
-
-@dataclass(frozen=True)
-class Decision:
-    """Whether a pod is injected, and why (a sentence for the report)."""
-
-    injected: bool
-    reason: str
-
-
-@dataclass(frozen=True)
-class Admitted:
-    """A pod as admitted: its spec with the injected containers, and which ones they are."""
-
-    pod: PodSpec
-    decision: Decision
-    injected: tuple[tuple[str, int, str], ...]
-    """``(list name, index, container name)`` of every injected container."""
 
 
 def _pod_labels(pod: PodSpec) -> dict[str, str]:

@@ -1,8 +1,9 @@
 """Mesh rules: what the service mesh does to rootless compliance. Their ids are a contract.
 
-Each rule is a :class:`MeshRule` in :data:`MESH_RULES`, with its id, severity and the
-documentation rendered into the rule reference. Pod rules look at one admitted pod; install
-rules look at the mesh configuration and the namespaces as a whole.
+Each rule is a :class:`~kubeflow_devtools.policy.model.findings.RuleInfo` of level ``mesh`` in
+:data:`MESH_RULES`, with its id, severity and the documentation rendered into the rule
+reference. Pod rules look at one admitted pod; install rules look at the mesh configuration
+and the namespaces as a whole.
 """
 
 from __future__ import annotations
@@ -10,26 +11,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from kubeflow_devtools.policy.mesh.config import MeshConfig
-from kubeflow_devtools.policy.mesh.inject import Admitted
-from kubeflow_devtools.policy.namespaces import Namespaces
+from kubeflow_devtools.policy.model.findings import RuleInfo
+from kubeflow_devtools.policy.model.mesh import Admitted, MeshConfig
+from kubeflow_devtools.policy.model.objects import Namespaces, Resource
 from kubeflow_devtools.policy.pss import Level, evaluate_pod, parse_version
 from kubeflow_devtools.policy.pss._util import visit_containers
-from kubeflow_devtools.policy.resources import Resource
 
-
-@dataclass(frozen=True)
-class MeshRule:
-    """A mesh rule: id, severity (``error`` fails the run, ``warning`` does not) and docs."""
-
-    id: str
-    severity: str
-    title: str
-    doc: str
-
-
-ISTIO_INIT = MeshRule(
+ISTIO_INIT = RuleInfo(
     "istioInit",
+    "mesh",
     "error",
     "A pod has Istio's root istio-init container",
     "Without the Istio CNI plugin, every injected pod gets the `istio-init` init container: "
@@ -37,35 +27,40 @@ ISTIO_INIT = MeshRule(
     "`privileged: true`, so naive checks miss it, but the pod is not rootless. Fix: enable the "
     "CNI plugin (`pilot.cni.enabled: true` and the `istio-cni-node` DaemonSet) or ambient mode.",
 )
-MESH_CNI_DISABLED = MeshRule(
+MESH_CNI_DISABLED = RuleInfo(
     "meshCniDisabled",
+    "mesh",
     "error",
     "Sidecar injection is on but the Istio CNI plugin is off",
     "Injected pods will get the root `istio-init` container. Fix: enable the CNI plugin.",
 )
-MESH_CNI_MISSING = MeshRule(
+MESH_CNI_MISSING = RuleInfo(
     "meshCniMissing",
+    "mesh",
     "warning",
     "CNI is on in the injector but no istio-cni-node DaemonSet is in the input",
     "Pods get `istio-validation` and expect the node agent to set up their traffic; without "
     "the `istio-cni-node` DaemonSet they fail to start. It may be installed separately.",
 )
-AMBIENT_SIDECAR_CONFLICT = MeshRule(
+AMBIENT_SIDECAR_CONFLICT = RuleInfo(
     "ambientSidecarConflict",
+    "mesh",
     "error",
     "A namespace or pod asks for both ambient mode and sidecar injection",
     "`istio.io/dataplane-mode=ambient` together with `istio-injection=enabled`, "
     "`istio.io/rev` or `sidecar.istio.io/inject=true`: the pods get sidecars and ambient "
     "ignores them. Fix: remove one of the two.",
 )
-AMBIENT_ZTUNNEL_MISSING = MeshRule(
+AMBIENT_ZTUNNEL_MISSING = RuleInfo(
     "ambientZtunnelMissing",
+    "mesh",
     "warning",
     "A namespace is in ambient mode but no ztunnel DaemonSet is in the input",
     "Ambient namespaces rely on the `ztunnel` node agent. It may be installed separately.",
 )
-NAMESPACE_LEVEL_VIOLATION = MeshRule(
+NAMESPACE_LEVEL_VIOLATION = RuleInfo(
     "namespaceLevelViolation",
+    "mesh",
     "error",
     "After injection, the workload would be rejected by its namespace's Pod Security level",
     "A static prediction of what `kubectl apply` would do: the pod, with the containers the "
@@ -87,7 +82,7 @@ MESH_RULES = (
 class MeshProblem:
     """A mesh rule's finding before it becomes a report finding."""
 
-    rule: MeshRule
+    rule: RuleInfo
     message: str
     resource: Resource | None
     path: tuple[str | int, ...] = ()

@@ -1,16 +1,20 @@
-"""Report writers: each turns a :class:`~kubeflow_devtools.policy.scan.Report` into text."""
+"""Report writers: each turns a :class:`~kubeflow_devtools.policy.model.report.Report` into text.
+
+A renderer reads the report and nothing else: it imports only the data model
+(:mod:`kubeflow_devtools.policy.model`), never the scan.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from kubeflow_devtools.policy.model.report import Report
 from kubeflow_devtools.policy.report.github import render_github
 from kubeflow_devtools.policy.report.json import render_json
 from kubeflow_devtools.policy.report.junit import render_junit
 from kubeflow_devtools.policy.report.markdown import render_markdown
 from kubeflow_devtools.policy.report.sarif import render_sarif
 from kubeflow_devtools.policy.report.text import render_text
-from kubeflow_devtools.policy.scan import Report
 
 RENDERERS: dict[str, Callable[[Report], str]] = {
     "text": render_text,

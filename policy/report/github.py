@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kubeflow_devtools.policy.scan import Report
+from kubeflow_devtools.policy.model.report import Report
 
 _COMMAND = {"error": "error", "warning": "warning"}
 

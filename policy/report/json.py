@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from kubeflow_devtools.policy.scan import Finding, Report
+from kubeflow_devtools.policy.model.findings import Finding
+from kubeflow_devtools.policy.model.report import Report
 
 JSON_VERSION = 1
 

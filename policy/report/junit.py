@@ -10,8 +10,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from kubeflow_devtools.policy.resources import format_path
-from kubeflow_devtools.policy.scan import Finding, Report, fails_run
+from kubeflow_devtools.policy.model.findings import Finding, fails_run
+from kubeflow_devtools.policy.model.objects import format_path
+from kubeflow_devtools.policy.model.report import Report
 
 Key = tuple[str, str, str, str, str]
 

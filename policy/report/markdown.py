@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from kubeflow_devtools.policy.scan import Finding, Report, fails_run
+from kubeflow_devtools.policy.model.findings import Finding, fails_run
+from kubeflow_devtools.policy.model.report import Report
 
 MAX_ROWS = 50
 

@@ -1,9 +1,10 @@
 """SARIF 2.1.0: one rule per check with its help, one result per finding with its location.
 
 The output is what GitHub code scanning accepts: ``runs[0].tool.driver.rules`` from the rule
-registry, results with ``ruleId``/``ruleIndex``, a physical location (file and line, relative
-to the working directory, with forward slashes), a stable ``partialFingerprints`` entry
-(rule, kind, namespace, name, container: not the line), and waived findings as suppressed.
+registry (the report's ``rules``), results with ``ruleId``/``ruleIndex``, a physical location
+(file and line, relative to the working directory, with forward slashes), a stable
+``partialFingerprints`` entry (rule, kind, namespace, name, container: not the line), and
+waived findings as suppressed.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import PurePath
 from typing import Any
 
-from kubeflow_devtools.policy.rules import RuleInfo, all_rules
-from kubeflow_devtools.policy.scan import Finding, Report
+from kubeflow_devtools.policy.model.findings import DOCS_URL, Finding, RuleInfo
+from kubeflow_devtools.policy.model.report import Report
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "note": "note"}
@@ -110,7 +111,7 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
 
 def report_to_sarif(report: Report) -> dict[str, Any]:
     """The report as a SARIF 2.1.0 log."""
-    rules = all_rules()
+    rules = report.rules
     index = {rule.id: i for i, rule in enumerate(rules)}
     return {
         "$schema": SARIF_SCHEMA,
@@ -121,7 +122,7 @@ def report_to_sarif(report: Report) -> dict[str, Any]:
                     "driver": {
                         "name": "rootless-check",
                         "semanticVersion": tool_version(),
-                        "informationUri": rules[0].help_uri.split("#")[0],
+                        "informationUri": DOCS_URL,
                         "rules": [_rule(rule) for rule in rules],
                     }
                 },

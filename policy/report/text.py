@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from kubeflow_devtools.policy.scan import Finding, Report, fails_run
+from kubeflow_devtools.policy.model.findings import Finding, fails_run
+from kubeflow_devtools.policy.model.report import Report
 
 _COLORS = {"error": "31", "warning": "33", "ok": "32", "dim": "2", "bold": "1"}
 

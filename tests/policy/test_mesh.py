@@ -12,7 +12,7 @@ import yaml
 from kubeflow_devtools.policy import Options, Report, scan_text
 from kubeflow_devtools.policy.cli import main
 from kubeflow_devtools.policy.errors import InputError, UsageError
-from kubeflow_devtools.policy.mesh.config import MeshMode
+from kubeflow_devtools.policy.model.mesh import MeshMode
 from kubeflow_devtools.policy.namespaces import parse_namespace_labels
 from kubeflow_devtools.policy.pss import Level
 

@@ -11,8 +11,10 @@ import pytest
 from kubeflow_devtools.policy import schema
 from kubeflow_devtools.policy.cli import main
 from kubeflow_devtools.policy.errors import UsageError
+from kubeflow_devtools.policy.model.findings import Finding
+from kubeflow_devtools.policy.model.report import Options
 from kubeflow_devtools.policy.rules import rule_index
-from kubeflow_devtools.policy.scan import Finding, Options, scan, scan_text
+from kubeflow_devtools.policy.scan import scan, scan_text
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "kubeflow-manifests"
 LATEST = schema.latest_kubernetes_version()

@@ -1,0 +1,149 @@
+"""A scan's options and its result: the :class:`Report` every renderer reads.
+
+:func:`~kubeflow_devtools.policy.scan.scan` fills a :class:`Report` in; the renderers of
+:mod:`kubeflow_devtools.policy.report` turn it into text, and read nothing else.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from kubeflow_devtools.policy.errors import InputError
+from kubeflow_devtools.policy.model.findings import Finding, RuleInfo, fails_run
+from kubeflow_devtools.policy.model.mesh import Admitted, MeshConfig, MeshMode
+from kubeflow_devtools.policy.model.objects import Namespaces, PodSpec, Resource
+from kubeflow_devtools.policy.model.waivers import DEFAULT_WAIVERS, Waiver
+from kubeflow_devtools.policy.pss.registry import Level
+
+
+@dataclass(frozen=True)
+class Options:
+    """What to check and what to assume.
+
+    ``level``/``version``: the Pod Security Standards level and policy version (``None``:
+    latest). ``mesh``: what to assume about Istio (``auto``: what the input says).
+    ``namespace_labels``: labels of namespaces defined outside the input. ``waivers``: the
+    waivers in force (the built-in node-agent waivers by default).
+    """
+
+    level: Level = Level.RESTRICTED
+    version: int | None = None
+    mesh: MeshMode = MeshMode.AUTO
+    namespace_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    waivers: tuple[Waiver, ...] = DEFAULT_WAIVERS
+    fail_on: str = "error"
+    baseline: Counter[tuple[str, str, str, str, str]] | None = None
+    today: date = field(default_factory=date.today)
+    schema_version: str | None = None
+    """``--schema``: the Kubernetes version (``1.N``) to validate objects against; ``None``: off."""
+
+
+@dataclass
+class Summary:
+    """Counts over the whole scan."""
+
+    files: int = 0
+    documents: int = 0
+    non_objects: int = 0
+    resources: int = 0
+    pod_specs: int = 0
+    containers: int = 0
+    injected_pods: int = 0
+    findings: int = 0
+    failing: int = 0
+    waived: int = 0
+    errors: int = 0
+    schema_skipped: int = 0
+
+
+@dataclass(frozen=True)
+class Workload:
+    """One checked pod spec: as admitted (with injected containers) and its findings."""
+
+    admitted: Admitted
+    findings: tuple[Finding, ...]
+
+    @property
+    def rootless(self) -> bool:
+        """No unwaived error finding: nothing in it runs as root or with extra privileges."""
+        return not any(f.severity == "error" and not f.waived for f in self.findings)
+
+
+@dataclass(frozen=True)
+class NamespaceSummary:
+    """Per namespace: its mesh mode, Pod Security enforce level and rootless workloads."""
+
+    name: str
+    mesh: str
+    enforce: str
+    workloads: int
+    injected: int
+    rootless: int
+
+
+@dataclass
+class Report:
+    """The result of a scan: findings, counts, input errors, and what was checked.
+
+    ``rules`` is every rule the scan can report (the SARIF report's rule table).
+    """
+
+    options: Options
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)
+    resources: list[Resource] = field(default_factory=list)
+    workloads: list[Workload] = field(default_factory=list)
+    mesh: MeshConfig = field(default_factory=MeshConfig)
+    namespaces: Namespaces = field(default_factory=Namespaces)
+    summary: Summary = field(default_factory=Summary)
+    rules: tuple[RuleInfo, ...] = ()
+
+    @property
+    def pod_specs(self) -> list[PodSpec]:
+        """Every pod spec found, as written."""
+        return [w.admitted.pod for w in self.workloads]
+
+    def namespace_summaries(self) -> list[NamespaceSummary]:
+        """One row per namespace with workloads (cluster-scoped ones under ``(cluster)``)."""
+        groups: dict[str, list[Workload]] = {}
+        for workload in self.workloads:
+            resource = workload.admitted.pod.resource
+            groups.setdefault(resource.namespace or "(cluster)", []).append(workload)
+        rows = []
+        for name in sorted(groups):
+            workloads = groups[name]
+            labels = self.namespaces.get(name).labels if name != "(cluster)" else {}
+            injected = sum(1 for w in workloads if w.admitted.injected)
+            mesh = "none"
+            if injected:
+                mesh = "sidecar+cni" if self.mesh.cni_enabled else "sidecar"
+            if labels.get("istio.io/dataplane-mode") == "ambient":
+                mesh = "ambient" if mesh == "none" else "conflict"
+            enforce = labels.get("pod-security.kubernetes.io/enforce", "-")
+            version = labels.get("pod-security.kubernetes.io/enforce-version")
+            rows.append(
+                NamespaceSummary(
+                    name=name,
+                    mesh=mesh,
+                    enforce=f"{enforce}@{version}" if version and enforce != "-" else enforce,
+                    workloads=len(workloads),
+                    injected=injected,
+                    rootless=sum(1 for w in workloads if w.rootless),
+                )
+            )
+        return rows
+
+    @property
+    def failed(self) -> bool:
+        """Whether any finding fails the run (see :func:`fails_run`)."""
+        return any(fails_run(f, self.options.fail_on) for f in self.findings)
+
+    @property
+    def exit_code(self) -> int:
+        """0 clean, 1 failing findings, 2 input errors."""
+        if self.errors:
+            return 2
+        return 1 if self.failed else 0
