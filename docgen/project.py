@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from kubeflow_devtools.docgen.grammar import NAPOLEON_CUSTOM_SECTIONS, code_spans
 from kubeflow_devtools.docgen.inventory import ApiObject, Inventory, Model
 
 TITLE = "Kubeflow SDK reference"
@@ -133,8 +134,8 @@ def model_page(model: Model, targets: Mapping[str, str]) -> str:
             f"| {md_escape(field.description)} |"
         )
     body = ""
-    if model.summary:
-        body += md_escape(model.summary) + "\n\n"
+    if model.intro:
+        body += md_escape(model.intro) + "\n\n"
     body += "\n".join(table) if model.fields else "This model has no fields."
     options = [f":module: {module}", f":canonical: {model.canonical}"]
     return f"# {md_escape(name)}\n\n" + _fence("py:class", name + model.signature, options, body)
@@ -143,8 +144,7 @@ def model_page(model: Model, targets: Mapping[str, str]) -> str:
 def summary_markup(text: str) -> str:
     """A docstring's first sentence as MyST: code spans kept, RST roles read as code, the rest
     escaped."""
-    text = re.sub(r":[\w:+-]+:`~?([^`]+)`", r"`\1`", text).replace("``", "`")
-    parts = re.split(r"(`[^`]+`)", text)
+    parts = re.split(r"(`[^`]+`)", code_spans(text))
     return "".join(p if i % 2 else md_escape(p) for i, p in enumerate(parts))
 
 
@@ -212,6 +212,32 @@ def models_index(inv: Inventory, model_pages: Sequence[str]) -> str:
         _toctree([page.removeprefix("models/") for page in model_pages]),
     ]
     return "\n".join(lines)
+
+
+def object_docname(inv: Inventory, obj: ApiObject) -> str:
+    """The document of an object's page (its name in the SDK's folder)."""
+    return f"{inv.sdk.out_dir}/{obj.name}"
+
+
+def model_docname(inv: Inventory, model: Model) -> str:
+    """The document of a model's page (its name in the SDK's ``models`` folder)."""
+    return f"{inv.sdk.out_dir}/models/{model.name}"
+
+
+def page_summaries(inventories: Sequence[Inventory]) -> dict[str, str]:
+    """The summary of every page that documents one object or model, by document name.
+
+    It is what the SDK index shows beside the object, so a builder that describes a page
+    (the Hugo front matter's ``description``) describes it with the same sentence.
+    """
+    found: dict[str, str] = {}
+    for inv in inventories:
+        for obj in inv.objects:
+            if obj.kind != "data":
+                found[object_docname(inv, obj)] = obj.summary
+        for model in inv.models:
+            found[model_docname(inv, model)] = model.summary
+    return found
 
 
 def code_hash() -> str:
@@ -284,6 +310,7 @@ napoleon_google_docstring = True
 napoleon_numpy_docstring = False
 napoleon_include_init_with_doc = False
 napoleon_use_rtype = True
+napoleon_custom_sections = {list(NAPOLEON_CUSTOM_SECTIONS)!r}
 typehints_document_rtype = True
 typehints_use_rtype = True
 always_document_param_types = False
@@ -293,6 +320,7 @@ docgen_code = {code_hash()!r}
 docgen_sdks = {json.dumps(sdks, indent=4, sort_keys=True)}
 docgen_canonical = {json.dumps(canonical, indent=4, sort_keys=True)}
 docgen_hugo = {json.dumps(hugo, indent=4, sort_keys=True)}
+docgen_summaries = {json.dumps(page_summaries(inventories), indent=4, sort_keys=True)}
 linkcode_resolve = linkcode_resolver(docgen_sdks)
 '''
 
@@ -321,14 +349,14 @@ def render(inventories: Sequence[Inventory]) -> dict[str, str]:
         for obj in inv.objects:
             if obj.kind == "data":
                 continue
-            files[f"{base}/{obj.name}.md"] = object_page(obj)
+            files[f"{object_docname(inv, obj)}.md"] = object_page(obj)
             object_pages.append(obj.name)
         if constants:
             files[f"{base}/constants.md"] = constants_page(inv, constants)
             object_pages.append("constants")
         model_pages = []
         for model in inv.models:
-            files[f"{base}/models/{model.name}.md"] = model_page(model, targets)
+            files[f"{model_docname(inv, model)}.md"] = model_page(model, targets)
             model_pages.append(f"models/{model.name}")
         files[f"{base}/index.md"] = sdk_index(inv, object_pages, model_pages)
         if model_pages:

@@ -23,6 +23,8 @@ from docutils import nodes
 from sphinx.builders import Builder
 from sphinx.util import logging
 
+from kubeflow_devtools.docgen.grammar import plain_text
+from kubeflow_devtools.docgen.hugo import markdown as md
 from kubeflow_devtools.docgen.hugo.publish import Page, render_page
 from kubeflow_devtools.docgen.hugo.translator import (
     INTERNAL,
@@ -77,6 +79,7 @@ class HugoBuilder(Builder):
         self.pages: dict[str, dict[str, Page]] = {s.id: {} for s in self.sections}
         self.anchors: dict[str, dict[str, str]] = {}
         self.weights: dict[str, int] = {}
+        self.summaries: Mapping[str, str] = self.config.docgen_summaries or {}
 
     def get_outdated_docs(self) -> Iterator[str]:
         """Every page is written on every build (writing is cheap; reading is cached)."""
@@ -151,13 +154,21 @@ class HugoBuilder(Builder):
         front: dict[str, Any] = {"title": page.title or posixpath.basename(docname)}
         if rel == "_index.md" and sdk.link_title:
             front["linkTitle"] = sdk.link_title
-        if page.description:
-            front["description"] = page.description
+        description = self.description(docname, page.description)
+        if description:
+            front["description"] = description
         weight = sdk.weight if rel == "_index.md" else self.weights.get(docname, 0)
         if weight:
             front["weight"] = weight
         names = tuple(object_names(doctree))
         self.pages[sdk.id][rel] = Page(front=front, body=page.body, anchors=names)
+
+    def description(self, docname: str, found: str) -> str:
+        """A page's description: the summary of the object it documents, the one the SDK
+        index shows (``docgen_summaries``), else ``found`` (the translator's first sentence)."""
+        if docname in self.summaries:
+            return md.text(plain_text(self.summaries[docname]))
+        return found
 
     def finish(self) -> None:
         """Write ``pages.json`` and the rendered pages of every SDK."""

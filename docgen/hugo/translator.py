@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from docutils import nodes
 from sphinx import addnodes
 
+from kubeflow_devtools.docgen.grammar import first_sentence
 from kubeflow_devtools.docgen.hugo import markdown as md
 
 #: ``refuri`` prefix of references between documents (set by the builder's ``get_target_uri``).
@@ -136,14 +137,6 @@ def signature_text(signature: addnodes.desc_signature) -> str:
         return one_line.strip()
     lines = [f"{''.join(head)}(".strip(), *(f"    {p}," for p in params), f"){''.join(tail)}"]
     return "\n".join(lines)
-
-
-def first_sentence(value: str) -> str:
-    """The first sentence of ``value`` (at most 300 characters), on one line."""
-    value = " ".join(value.split())
-    end = value.find(". ")
-    sentence = value[: end + 1] if end >= 0 else value
-    return sentence if len(sentence) <= 300 else sentence[:297].rstrip() + "..."
 
 
 class HugoTranslator:

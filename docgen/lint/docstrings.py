@@ -1,45 +1,20 @@
 """A Google-style docstring, split into sections with the line of every entry.
 
-Only the structure lint needs is read: section titles, the names and types of their entries,
-and where each one is in the file. A title that a parser would not see (no blank line before
-it, or its entries not indented below it) is recorded as *unparsed*, with its line.
+Only the structure lint needs is read: section titles (those of
+:data:`~kubeflow_devtools.docgen.grammar.SECTIONS`), the names and types of their entries, and
+where each one is in the file. A title that a parser would not see (no blank line before it,
+its entries not indented below it, a space before its colon) is recorded as *unparsed*, with
+its line.
 """
 
 from __future__ import annotations
 
 import re
+import textwrap
 from dataclasses import dataclass, field
 
-SECTION_ALIASES = {
-    "args": "args",
-    "arguments": "args",
-    "parameters": "args",
-    "params": "args",
-    "keyword args": "args",
-    "keyword arguments": "args",
-    "other parameters": "args",
-    "returns": "returns",
-    "return": "returns",
-    "yields": "yields",
-    "yield": "yields",
-    "raises": "raises",
-    "raise": "raises",
-    "exceptions": "raises",
-    "except": "raises",
-    "examples": "examples",
-    "example": "examples",
-    "attributes": "attributes",
-    "note": "notes",
-    "notes": "notes",
-    "warning": "warnings",
-    "warnings": "warnings",
-    "see also": "see_also",
-    "todo": "todo",
-    "references": "references",
-}
-"""Google/napoleon section titles and the section each one opens."""
+from kubeflow_devtools.docgen.grammar import SECTION_TITLE, section_kind, section_title
 
-_TITLE = re.compile(r"^(\s*)([A-Za-z][A-Za-z ]*?):\s*$")
 _ENTRY = re.compile(r"^(\*{0,2}[A-Za-z_][\w.\-]*)\s*(?:\(([^)]*)\))?\s*:(?:\s|$)")
 _TYPED_RETURN = re.compile(r"^([^:]+?):\s")
 
@@ -91,22 +66,24 @@ def parse_google(text: str, first_line: int) -> ParsedDocstring:
         stripped = line.strip()
         if stripped.startswith("```"):
             in_fence = not in_fence
-        match = None if in_fence else _TITLE.match(line)
-        kind = SECTION_ALIASES.get(match.group(2).strip().lower()) if match else None
-        if match is not None and kind is not None:
-            indent = len(match.group(1))
+        title = None if in_fence else section_title(line)
+        spaced = None if in_fence or title is not None else _spaced_title(line)
+        if spaced is not None:
+            unparsed.append((number, spaced, "a space before its colon"))
+        if title is not None:
+            indent, name, kind = title
             previous_blank = index == 0 or not raw[index - 1].strip()
             next_line = next((ln for ln in raw[index + 1 :] if ln.strip()), "")
             next_indent = len(next_line) - len(next_line.lstrip())
             if index > 0 and not previous_blank:
-                unparsed.append((number, match.group(2), "no blank line before it"))
+                unparsed.append((number, name, "no blank line before it"))
                 current = None
                 continue
             if next_line and next_indent <= indent:
-                unparsed.append((number, match.group(2), "its entries are not indented"))
+                unparsed.append((number, name, "its entries are not indented"))
                 current = None
                 continue
-            current = Section(kind, match.group(2), number, indent)
+            current = Section(kind, name, number, indent)
             sections.append(current)
             continue
         if current is None:
@@ -118,6 +95,17 @@ def parse_google(text: str, first_line: int) -> ParsedDocstring:
     for section in sections:
         _read_entries(section)
     return ParsedDocstring(sections, unparsed, numbered)
+
+
+def _spaced_title(line: str) -> str | None:
+    """``Args :``: a section title but for the space before its colon (napoleon reads prose).
+
+    Returns the title as written (``"Args "``), else ``None``.
+    """
+    match = SECTION_TITLE.match(line)
+    title = match.group(2) if match else ""
+    known = title.endswith(" ") and section_kind(title.rstrip()) is not None
+    return title if known else None
 
 
 def _read_entries(section: Section) -> None:
@@ -134,7 +122,7 @@ def _read_entries(section: Section) -> None:
             match = _ENTRY.match(content)
             if match:
                 name = match.group(1).lstrip("*")
-                section.entries.append(Entry(name, match.group(2), number, content))
+                section.entries.append(Entry(name, name, number, content))
         elif section.kind == "raises":
             match = _ENTRY.match(content) or re.match(r"^([A-Za-z_][\w.]*)\s*$", content)
             if match:
@@ -154,3 +142,29 @@ def _looks_like_type(text: str) -> bool:
     """Whether the text before a colon reads as a type (``Dict[str, str]``), not prose."""
     text = text.strip()
     return bool(_TYPE_CHARS.match(text)) and ("[" in text or "." in text or " " not in text)
+
+
+def example_blocks(parsed: ParsedDocstring | None) -> list[tuple[int, str]]:
+    """The code of the Examples section: fenced blocks and ``>>>`` lines, with first lines."""
+    section = parsed.section("examples") if parsed else None
+    if section is None:
+        return []
+    blocks: list[tuple[int, str]] = []
+    code: list[str] = []
+    start = 0
+    fenced = False
+    for number, line in section.body:
+        stripped = line.strip()
+        if stripped.startswith("```"):
+            if fenced:
+                blocks.append((start, textwrap.dedent("\n".join(code))))
+                code = []
+            else:
+                start = number + 1
+            fenced = not fenced
+            continue
+        if fenced:
+            code.append(line)
+        elif stripped.startswith(">>> ") or stripped.startswith("... "):
+            blocks.append((number, stripped[4:]))
+    return blocks

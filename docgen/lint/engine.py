@@ -231,12 +231,16 @@ def collect(
 def lint_objects(
     objects: Iterable[LintObject], rules: Iterable[str] | None = None
 ) -> list[Problem]:
-    """Run the rules (all, or those named) over the objects."""
+    """Run the rules (all, or those named) over the objects; each finding becomes a problem
+    of the rule that found it, on the object it was found in."""
     chosen = [r for r in RULES if rules is None or r.id in set(rules)]
     problems: list[Problem] = []
     for obj in objects:
         for rule in chosen:
-            problems.extend(rule.check(obj))
+            problems.extend(
+                Problem(rule.id, obj.path, obj.file, finding.line or obj.line, finding.message)
+                for finding in rule.check(obj)
+            )
     return problems
 
 

@@ -31,6 +31,24 @@ class LintObject:
     returns: str | None
     source: str | None
 
+    @property
+    def arguments(self) -> tuple[str, ...] | None:
+        """The parameters a caller passes (``self`` and ``cls`` left out), if known."""
+        if self.parameters is None:
+            return None
+        return tuple(name for name in self.parameters if name not in ("self", "cls"))
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a rule's check reports: where (``None``: the object's own line) and what.
+
+    The engine turns it into a :class:`Problem`, stamped with the rule's id and the object.
+    """
+
+    line: int | None
+    message: str
+
 
 @dataclass(frozen=True)
 class Problem:

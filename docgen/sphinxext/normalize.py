@@ -16,21 +16,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-SECTIONS = frozenset(
-    {
-        "args", "arguments", "parameters", "params", "keyword args", "keyword arguments",
-        "other parameters", "returns", "return", "raises", "raise", "yields", "yield",
-        "examples", "example", "note", "notes", "attributes", "warning", "warnings",
-        "see also", "todo", "references", "methods",
-    }
-)  # fmt: skip
-PARAM_SECTIONS = frozenset({"args", "arguments", "parameters", "params"})
+from kubeflow_devtools.docgen.grammar import (
+    DIRECTIVE,
+    FENCE,
+    LIST_ITEM,
+    SECTION_TITLE,
+    section_kind,
+    section_title,
+    strip_noqa,
+)
 
-_NOQA = re.compile(r"\s*#\s*noqa\b(?::?\s*[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*)?")
-_FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*([\w+-]*)\s*$")
-_DIRECTIVE = re.compile(r"^\s*\.\.\s+[\w:-]+::")
-_LIST_ITEM = re.compile(r"^(\s*)(?:[-*+]|\d+[.)])\s+\S")
-_SECTION = re.compile(r"^([A-Za-z][A-Za-z ]*):\s*$")
 _PARAM = re.compile(r"^(\s+)(\*{0,2}[\w-]+)\s*(?:\([^)]*\))?\s*:(?:\s|$)")
 _OPENERS = {"{": "}", "[": "]", "(": ")"}
 _INLINE = re.compile(
@@ -52,13 +47,7 @@ def _indent(line: str) -> int:
 
 
 def _is_section(line: str) -> bool:
-    match = _SECTION.match(line.strip())
-    return bool(match) and match.group(1).lower() in SECTIONS  # type: ignore[union-attr]
-
-
-def strip_noqa(lines: Sequence[str]) -> list[str]:
-    """Remove flake8 ``# noqa`` marks (they are linter comments, not documentation)."""
-    return [_NOQA.sub("", line).rstrip() if "noqa" in line else line for line in lines]
+    return section_title(line) is not None
 
 
 def _code_language(body: Sequence[str]) -> str:
@@ -74,7 +63,7 @@ def convert_fences(lines: Sequence[str], report: Callable[[str, str], None]) -> 
     out: list[str] = []
     i = 0
     while i < len(lines):
-        match = _FENCE.match(lines[i])
+        match = FENCE.match(lines[i])
         if not match:
             out.append(lines[i])
             i += 1
@@ -120,7 +109,7 @@ def literal_mask(lines: Sequence[str]) -> list[bool]:
                 continue
             owner = None
         if (
-            _DIRECTIVE.match(line)
+            DIRECTIVE.match(line)
             or (line.rstrip().endswith("::") and line.strip() != "::")
             or line.strip() == "::"
         ):
@@ -131,7 +120,7 @@ def literal_mask(lines: Sequence[str]) -> list[bool]:
 def _plain_text(line: str) -> bool:
     stripped = line.strip()
     return bool(stripped) and not (
-        _DIRECTIVE.match(line) or stripped.endswith("::") or _LIST_ITEM.match(line)
+        DIRECTIVE.match(line) or stripped.endswith("::") or LIST_ITEM.match(line)
     )
 
 
@@ -139,7 +128,7 @@ def _in_list_item(lines: Sequence[str], i: int, indent: int) -> bool:
     """Is line ``i`` (at ``indent``) a continuation of a list item above it in its paragraph?"""
     j = i - 1
     while j >= 0 and lines[j].strip():
-        item = _LIST_ITEM.match(lines[j])
+        item = LIST_ITEM.match(lines[j])
         if item and len(item.group(1)) < indent:
             return True
         if not item and _indent(lines[j]) < indent:
@@ -237,7 +226,7 @@ def blank_lines_around_directives(
     i = 0
     while i < len(lines):
         line = lines[i]
-        if _DIRECTIVE.match(line):
+        if DIRECTIVE.match(line):
             if out and out[-1].strip():
                 out.append("")
                 missing = True
@@ -307,10 +296,10 @@ def blank_lines_around_lists(lines: Sequence[str]) -> list[str]:
             out.append(line)
             if not line.strip() and list_indent is not None and not mask[i]:
                 nxt = next((x for x in lines[i + 1 :] if x.strip()), "")
-                if not nxt or (_indent(nxt) <= list_indent and not _LIST_ITEM.match(nxt)):
+                if not nxt or (_indent(nxt) <= list_indent and not LIST_ITEM.match(nxt)):
                     list_indent = None
             continue
-        item = _LIST_ITEM.match(line)
+        item = LIST_ITEM.match(line)
         if item:
             indent = len(item.group(1))
             if list_indent is None or indent < list_indent:
@@ -329,8 +318,8 @@ def blank_lines_before_sections(lines: Sequence[str]) -> list[str]:
     """A Google section header (``Args:``, ``Returns:``...) starts after a blank line."""
     out: list[str] = []
     for line in lines:
-        match = _SECTION.match(line)
-        if match and match.group(1).lower() in SECTIONS and out and out[-1].strip():
+        title = section_title(line)
+        if title is not None and title[0] == 0 and out and out[-1].strip():
             out.append("")
         out.append(line)
     return out
@@ -342,9 +331,9 @@ def documented_params(lines: Sequence[str]) -> list[str]:
     in_params = False
     entry_indent: int | None = None
     for line in lines:
-        header = _SECTION.match(line)
-        if header:
-            in_params = header.group(1).lower() in PARAM_SECTIONS
+        header = SECTION_TITLE.match(line)
+        if header and not header.group(1):
+            in_params = section_kind(header.group(2)) == "args"
             entry_indent = None
             continue
         if not in_params or not line.strip():
@@ -382,7 +371,7 @@ def normalize(lines: Sequence[str], name: str, obj: Any = None) -> tuple[list[st
         if defect not in defects:
             defects.append(defect)
 
-    result = strip_noqa(lines)
+    result = [strip_noqa(line) for line in lines]
     result = convert_fences(result, report)
     result = fix_indentation(result, report)
     result = blank_lines_around_directives(result, report)

@@ -9,6 +9,7 @@ import pytest
 
 from kubeflow_devtools.docgen.build import BuildResult, build
 from kubeflow_devtools.docgen.config import DEFAULTS, adhoc_sdk
+from tests.docgen.helpers import SDK_FORMATS
 
 FIXTURES = Path(__file__).parent / "fixtures"
 if str(FIXTURES) not in sys.path:
@@ -23,8 +24,15 @@ def sdk_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def sdk_site(sdk_out: Path) -> BuildResult:
-    """Build the real references of both default SDKs, warnings as errors, nitpicky."""
-    return build(list(DEFAULTS.values()), sdk_out, nitpicky=True, warnings_as_errors=True)
+    """Build the real references of both default SDKs (HTML and Hugo pages), warnings as
+    errors, nitpicky."""
+    return build(
+        list(DEFAULTS.values()),
+        sdk_out,
+        nitpicky=True,
+        warnings_as_errors=True,
+        formats=SDK_FORMATS,
+    )
 
 
 @pytest.fixture(scope="session")

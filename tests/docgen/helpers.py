@@ -6,6 +6,9 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup, Tag
 
+SDK_FORMATS = ("html", "hugo")
+"""What the session's build of the real SDK references writes (``sdk_site``)."""
+
 
 def soup(path: Path) -> BeautifulSoup:
     """Parse one HTML page."""
