@@ -52,6 +52,11 @@ class SdkConfig:
     website_weight: int = 100
 
     @property
+    def api_paths(self) -> tuple[str, ...]:
+        """:attr:`api` as dotted public paths (``kubeflow.katib.KatibClient``)."""
+        return tuple(f"{self.package}.{name}" for name in self.api)
+
+    @property
     def out_dir(self) -> str:
         """The folder (relative to the project root) that holds this SDK's pages."""
         return self.output or self.id

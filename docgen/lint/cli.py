@@ -13,25 +13,17 @@ from dataclasses import replace
 
 from kubeflow_devtools.atomic import write_atomic
 from kubeflow_devtools.cli import ArgumentParser, guard
+from kubeflow_devtools.docgen.config import DEFAULTS, SdkConfig
 from kubeflow_devtools.docgen.lint.engine import LintReport, lint
 from kubeflow_devtools.docgen.lint.model import Problem
 from kubeflow_devtools.docgen.lint.report import RENDERERS
 from kubeflow_devtools.ratchet import absorbed, load_entries
 
-DEFAULT_TARGETS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "katib": (
-        "kubeflow.katib",
-        (
-            "kubeflow.katib.KatibClient",
-            "kubeflow.katib.report_metrics",
-            "kubeflow.katib.search",
-            "kubeflow.katib.TrainerResources",
-        ),
-    ),
-    "training": ("kubeflow.training", ("kubeflow.training.TrainingClient",)),
-}
-"""The hand-written public API of the built-in SDKs (the generated OpenAPI models are not
-linted: their docstrings are machine output)."""
+
+def sdk_target(sdk: SdkConfig) -> tuple[str, tuple[str, ...] | None]:
+    """What lints a built-in SDK: its package and configured public API (as ``docgen build``
+    documents it; the generated models are not linted: their docstrings are machine output)."""
+    return sdk.package, sdk.api_paths or None
 
 
 def build_parser(prog: str = "docgen lint") -> argparse.ArgumentParser:
@@ -42,7 +34,7 @@ def build_parser(prog: str = "docgen lint") -> argparse.ArgumentParser:
         "imported). Exit codes: 0 clean, 1 problems, 2 usage or input error.",
     )
     parser.add_argument(
-        "sdks", nargs="*", metavar="SDK", help=f"built-in SDKs ({', '.join(DEFAULT_TARGETS)})"
+        "sdks", nargs="*", metavar="SDK", help=f"built-in SDKs ({', '.join(DEFAULTS)})"
     )
     parser.add_argument(
         "--package",
@@ -92,13 +84,13 @@ def apply_baseline(
 
 def run_lint(args: argparse.Namespace, parser: argparse.ArgumentParser) -> LintReport:
     """Lint what the arguments name."""
-    unknown = [s for s in args.sdks if s not in DEFAULT_TARGETS]
+    unknown = [s for s in args.sdks if s not in DEFAULTS]
     if unknown:
-        parser.error(f"unknown SDK {unknown[0]!r} (known: {', '.join(DEFAULT_TARGETS)})")
-    jobs: list[tuple[str, tuple[str, ...] | None]] = [DEFAULT_TARGETS[s] for s in args.sdks]
+        parser.error(f"unknown SDK {unknown[0]!r} (known: {', '.join(DEFAULTS)})")
+    jobs = [sdk_target(DEFAULTS[s]) for s in args.sdks]
     jobs += [(package, None) for package in args.package]
     if not jobs:
-        jobs = list(DEFAULT_TARGETS.values())
+        jobs = [sdk_target(sdk) for sdk in DEFAULTS.values()]
     search = args.search_path or None
     report = LintReport()
     for package, targets in jobs:

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from kubeflow_devtools.docgen.lint import RULES, lint
-from kubeflow_devtools.docgen.lint.cli import main
+from kubeflow_devtools.docgen.config import DEFAULTS
+from kubeflow_devtools.docgen.lint import RULES, collect, lint
+from kubeflow_devtools.docgen.lint.cli import main, sdk_target
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BAD = FIXTURES / "lintbad" / "api.py"
@@ -150,12 +151,45 @@ def sdk_file(package: str, relative: str) -> Path:
 @pytest.fixture(scope="module")
 def sdk_problems() -> set[tuple[str, str, int | None]]:
     """(rule, object, line) for both SDKs with the built-in targets."""
-    from kubeflow_devtools.docgen.lint.cli import DEFAULT_TARGETS
-
     found: set[tuple[str, str, int | None]] = set()
-    for package, targets in DEFAULT_TARGETS.values():
+    for package, targets in map(sdk_target, DEFAULTS.values()):
         found |= {(p.rule, p.object, p.line) for p in lint(package, targets).problems}
     return found
+
+
+FORMER_TARGETS = {
+    "katib": (
+        "kubeflow.katib",
+        (
+            "kubeflow.katib.KatibClient",
+            "kubeflow.katib.report_metrics",
+            "kubeflow.katib.search",
+            "kubeflow.katib.TrainerResources",
+        ),
+    ),
+    "training": ("kubeflow.training", ("kubeflow.training.TrainingClient",)),
+}
+"""What ``docgen lint katib|training`` linted when lint kept its own list of the SDKs."""
+
+
+@needs_sdks
+@pytest.mark.parametrize("sdk", sorted(FORMER_TARGETS))
+def test_sdks_from_the_config_lint_what_they_always_linted(sdk: str) -> None:
+    package, targets = sdk_target(DEFAULTS[sdk])
+    linted = {obj.path for obj in collect(package, targets)}
+    assert (package, linted) == (
+        FORMER_TARGETS[sdk][0],
+        {obj.path for obj in collect(*FORMER_TARGETS[sdk])},
+    )
+    assert len(linted) == {"katib": 27, "training": 17}[sdk]
+    top = {path.removeprefix(package + ".").split(".")[0] for path in linted}
+    assert (
+        top
+        == {
+            "katib": {"KatibClient", "TrainerResources", "report_metrics", "search"},
+            "training": {"TrainingClient"},
+        }[sdk]
+    )
 
 
 @needs_sdks
