@@ -1,6 +1,6 @@
 """The Raises section promises an exception the function does not raise itself. Exceptions that
-propagate from callees are legitimate; this rule only fires when the body raises nothing at all,
-or calls nothing, so the documentation cannot be right.
+propagate from callees are legitimate; this rule only fires when the body neither raises nor
+calls anything, so the documentation cannot be right.
 
 A bare `raise` (re-raising what was caught) counts as raising.
 """
