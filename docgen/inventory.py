@@ -286,26 +286,19 @@ def model_of(cls: type, path: str) -> Model:
             )
             for attr, type_name in openapi_types.items()
         )
-        return Model(
-            cls.__name__,
-            path,
-            canonical_name(cls),
-            _model_signature(cls),
-            summary,
-            fields,
-            "openapi",
-            intro,
+        flavour: Literal["openapi", "pydantic"] = "openapi"
+    else:
+        model_fields: dict[str, Any] = cls.model_fields  # type: ignore[attr-defined]
+        fields = tuple(
+            ModelField(
+                attribute=name,
+                key=str(getattr(info, "alias", None) or name),
+                type=_type_text(getattr(info, "annotation", "")),
+                description=" ".join(str(getattr(info, "description", None) or "").split()),
+            )
+            for name, info in model_fields.items()
         )
-    model_fields: dict[str, Any] = cls.model_fields  # type: ignore[attr-defined]
-    fields = tuple(
-        ModelField(
-            attribute=name,
-            key=str(getattr(info, "alias", None) or name),
-            type=_type_text(getattr(info, "annotation", "")),
-            description=" ".join(str(getattr(info, "description", None) or "").split()),
-        )
-        for name, info in model_fields.items()
-    )
+        flavour = "pydantic"
     return Model(
         cls.__name__,
         path,
@@ -313,7 +306,7 @@ def model_of(cls: type, path: str) -> Model:
         _model_signature(cls),
         summary,
         fields,
-        "pydantic",
+        flavour,
         intro,
     )
 

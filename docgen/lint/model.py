@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from kubeflow_devtools.docgen.lint.docstrings import ParsedDocstring
+from kubeflow_devtools.docgen.lint.docstrings import ParsedDocstring, Section
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,16 @@ class LintObject:
     var_keyword: str | None
     returns: str | None
     source: str | None
+
+    @property
+    def sectioned(self) -> ParsedDocstring | None:
+        """The parsed docstring if it has a section; ``None`` for a summary only, which makes
+        no claim to be complete (as pydoclint's ``skip-checking-short-docstrings``)."""
+        return self.parsed if self.parsed is not None and self.parsed.sections else None
+
+    def section(self, kind: str) -> Section | None:
+        """The docstring's first section of ``kind`` (``args``, ``returns``...), if any."""
+        return self.parsed.section(kind) if self.parsed is not None else None
 
     @property
     def arguments(self) -> tuple[str, ...] | None:

@@ -17,10 +17,10 @@ TITLE = "A function returns a value that its docstring does not describe"
 
 def check(obj: LintObject) -> Iterator[Finding]:
     """A value is returned but no Returns section says what."""
-    if obj.kind != "function" or obj.parsed is None or not obj.parsed.sections:
+    if obj.kind != "function" or obj.sectioned is None or obj.name == "__init__":
         return
     function = function_node(obj)
-    if function is None or is_generator(function) or obj.name == "__init__":
+    if function is None or is_generator(function) or not returns_value(function):
         return
-    if returns_value(function) and obj.parsed.section("returns") is None:
+    if obj.section("returns") is None:
         yield Finding(obj.line, f"{obj.name}() returns a value: no Returns section")

@@ -52,7 +52,7 @@ def split_tuple(annotation: str) -> list[str] | None:
 
 def check(obj: LintObject) -> Iterator[Finding]:
     """Documented return types that disagree with the annotation or the body."""
-    section = obj.parsed.section("returns") if obj.parsed else None
+    section = obj.section("returns")
     if obj.kind != "function" or section is None:
         return
     function = function_node(obj)

@@ -17,7 +17,7 @@ TITLE = "A parameter that the Args section does not document"
 
 def check(obj: LintObject) -> Iterator[Finding]:
     """Parameters missing from an existing Args section."""
-    section = obj.parsed.section("args") if obj.parsed else None
+    section = obj.section("args")
     if section is None or obj.arguments is None:
         return
     documented = {entry.name for entry in section.entries}

@@ -19,14 +19,13 @@ TITLE = "An exception raised in the body that the Raises section omits"
 
 def check(obj: LintObject) -> Iterator[Finding]:
     """``raise X`` in the body, X not in Raises."""
-    if obj.kind != "function" or obj.parsed is None or not obj.parsed.sections:
+    parsed = obj.sectioned
+    function = function_node(obj) if obj.kind == "function" and parsed is not None else None
+    if parsed is None or function is None:
         return
-    function = function_node(obj)
-    if function is None:
-        return
-    if any(section_kind(title.rstrip()) == "raises" for _, title, _ in obj.parsed.unparsed):
+    if any(section_kind(title.rstrip()) == "raises" for _, title, _ in parsed.unparsed):
         return  # unparsed-section already reports the Raises section no parser sees
-    section = obj.parsed.section("raises")
+    section = parsed.section("raises")
     documented = {e.name.rsplit(".", 1)[-1] for e in section.entries} if section else set()
     for name, line in raised_names(function).items():
         if name not in documented:

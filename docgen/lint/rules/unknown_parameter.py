@@ -18,7 +18,7 @@ TITLE = "A documented parameter that the signature does not have"
 
 def check(obj: LintObject) -> Iterator[Finding]:
     """Args entries that name no parameter."""
-    section = obj.parsed.section("args") if obj.parsed else None
+    section = obj.section("args")
     if section is None or obj.parameters is None:
         return
     names = set(obj.parameters)

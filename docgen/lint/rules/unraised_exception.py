@@ -19,7 +19,7 @@ TITLE = "A documented exception that the body never raises"
 
 def check(obj: LintObject) -> Iterator[Finding]:
     """Raises entries for a body that raises nothing and calls nothing."""
-    section = obj.parsed.section("raises") if obj.parsed else None
+    section = obj.section("raises")
     if obj.kind != "function" or section is None:
         return
     function = function_node(obj)
