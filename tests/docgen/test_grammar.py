@@ -11,6 +11,9 @@ below are real ones).
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 from sphinx.ext.napoleon import Config
 from sphinx.ext.napoleon.docstring import GoogleDocstring
@@ -153,3 +156,18 @@ def test_plain_text_unwraps_code_spans() -> None:
         "See kubeflow.katib.KatibClient."
     )
     assert grammar.code_spans("A :func:`f` and ``g``.") == "A `f` and `g`."
+
+
+def test_the_grammar_is_a_leaf() -> None:
+    tree = ast.parse(Path(grammar.__file__).read_text(encoding="utf-8"))
+    imported = {
+        name
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+        for name in (
+            [alias.name for alias in node.names]
+            if isinstance(node, ast.Import)
+            else [node.module or ""]
+        )
+    }
+    assert imported == {"__future__", "inspect", "re", "collections.abc"}
