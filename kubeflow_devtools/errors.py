@@ -24,6 +24,10 @@ class InputError(ToolError):
         self.line = line
         self.message = message
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, int | None, str]]:
+        """Pickle by the constructor's arguments (the build cache stores reports)."""
+        return (type(self), (self.file, self.line, self.message))
+
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         return f"{where}: {self.message}"

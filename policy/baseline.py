@@ -16,18 +16,16 @@ from dataclasses import replace
 from kubeflow_devtools.policy.model.findings import Finding
 from kubeflow_devtools.ratchet import absorbed, diff, load_entries
 
-Key = tuple[str, str, str, str, str]
+Key = tuple[str, ...]
 
 
 def finding_key(entry: dict[str, object]) -> Key:
-    """The matching key of a JSON report's finding entry."""
-    return (
-        str(entry.get("rule") or ""),
-        str(entry.get("kind") or ""),
-        str(entry.get("namespace") or ""),
-        str(entry.get("name") or ""),
-        str(entry.get("container") or ""),
-    )
+    """The matching key of a JSON report's finding entry (see :attr:`Finding.key`)."""
+    key = tuple(str(entry.get(name) or "") for name in _KEY_FIELDS)
+    return (*key, str(entry["input"])) if entry.get("input") else key
+
+
+_KEY_FIELDS = ("rule", "kind", "namespace", "name", "container")
 
 
 def load_baseline(path: str) -> Counter[Key]:

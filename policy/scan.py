@@ -30,7 +30,7 @@ from kubeflow_devtools.policy.mesh.rules import (
     pod_problems,
 )
 from kubeflow_devtools.policy.model.findings import Finding, Named, fails_run
-from kubeflow_devtools.policy.model.mesh import Admitted
+from kubeflow_devtools.policy.model.mesh import Admitted, MeshConfig, MeshMode
 from kubeflow_devtools.policy.model.objects import PodSpec, Resource, format_path
 from kubeflow_devtools.policy.model.report import Options, Report, Workload
 from kubeflow_devtools.policy.model.waivers import Waiver, first_match
@@ -42,6 +42,7 @@ from kubeflow_devtools.policy.pss._util import visit_containers
 from kubeflow_devtools.policy.resources import locate, resources_of
 from kubeflow_devtools.policy.rules import WAIVER_EXPIRED, WAIVER_UNUSED, all_rules, pss_rule
 from kubeflow_devtools.policy.schema import check_schemas
+from kubeflow_devtools.policy.scopes import cluster_kinds, crd_scope
 from kubeflow_devtools.policy.sources import FileSource, Source, expand_paths, open_source
 from kubeflow_devtools.policy.waivers import WAIVE_ANNOTATION, annotation_waiver
 
@@ -79,6 +80,7 @@ def load_source(source: Source | FileSource, report: Report) -> None:
         report.summary.documents += 1
         if peek_kind(chunk.text) in SKIPPED_WITHOUT_PARSING:
             report.summary.resources += 1
+            report.cluster_kinds |= cluster_kinds(filter(None, [crd_scope(chunk.text)]))
             continue
         try:
             document = parse_chunk(source.name, chunk)
@@ -92,16 +94,32 @@ def load_source(source: Source | FileSource, report: Report) -> None:
         report.resources.extend(resources)
 
 
-def analyze(report: Report) -> None:
-    """Phase 2: read the mesh and namespaces, then admit and check every pod spec."""
+def analyze(
+    report: Report,
+    origins: OriginResolver | None = None,
+    assumed_mesh: MeshConfig | None = None,
+    *,
+    config_waiver_findings: bool = True,
+) -> Counter[Waiver]:
+    """Phase 2: read the mesh and namespaces, then admit and check every pod spec.
+
+    ``origins`` locates fields in the sources of a kustomize build; ``assumed_mesh`` is the
+    mesh to assume when the input has no Istio configuration of its own. Without
+    ``config_waiver_findings`` the configuration's unused or expired waivers are left to the
+    caller (a repository run counts their use over every root). Returns each waiver's use.
+    """
     options = report.options
-    origins = OriginResolver()
+    origins = origins or OriginResolver()
     report.rules = tuple(all_rules())
     report.mesh = read_mesh_config(report.resources, options.mesh)
+    if assumed_mesh is not None and not report.mesh.present and options.mesh == MeshMode.AUTO:
+        report.mesh = assumed_mesh
     report.namespaces = collect_namespaces(report.resources, options.namespace_labels)
     active = tuple(w for w in options.waivers if not w.expired(options.today))
     usage: Counter[Waiver] = Counter()
-    declared: list[Waiver] = [w for w in options.waivers if w.source != "built-in"]
+    declared: list[Waiver] = [
+        w for w in options.waivers if w.source != "built-in" and config_waiver_findings
+    ]
     findings: list[Finding] = []
     for resource in report.resources:
         try:
@@ -144,6 +162,7 @@ def analyze(report: Report) -> None:
     s.failing = sum(1 for f in findings if fails_run(f, options.fail_on))
     s.waived = sum(1 for f in findings if f.waived)
     s.errors = len(report.errors)
+    return usage
 
 
 def resource_waivers(resource: Resource) -> list[Waiver]:

@@ -89,6 +89,8 @@ class Finding:
     waived: bool = False
     waiver_reason: str | None = None
     baselined: bool = False
+    input: str | None = None
+    """The repository input (kustomization root, chart, plain files) it was found in."""
 
     @classmethod
     def of(
@@ -142,9 +144,14 @@ class Finding:
         )
 
     @property
-    def key(self) -> tuple[str, str, str, str, str]:
-        """What identifies a finding across runs (baselines, diffs): not its line."""
-        return (self.rule, self.kind, self.namespace or "", self.name, self.container or "")
+    def key(self) -> tuple[str, ...]:
+        """What identifies a finding across runs (baselines, diffs): not its line.
+
+        Rule, kind, namespace, name and container, and the input when the run had several
+        (each kustomization root is a world of its own).
+        """
+        key = (self.rule, self.kind, self.namespace or "", self.name, self.container or "")
+        return (*key, self.input) if self.input else key
 
     @property
     def fails(self) -> bool:
@@ -172,6 +179,7 @@ class Finding:
             "waived": self.waived,
             "waiverReason": self.waiver_reason,
             "baselined": self.baselined,
+            "input": self.input,
         }
 
 

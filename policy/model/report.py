@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from kubeflow_devtools.policy.errors import InputError
@@ -35,7 +35,7 @@ class Options:
     namespace_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     waivers: tuple[Waiver, ...] = DEFAULT_WAIVERS
     fail_on: str = "error"
-    baseline: Counter[tuple[str, str, str, str, str]] | None = None
+    baseline: Counter[tuple[str, ...]] | None = None
     today: date = field(default_factory=date.today)
     schema_version: str | None = None
     """``--schema``: the Kubernetes version (``1.N``) to validate objects against; ``None``: off."""
@@ -82,6 +82,46 @@ class NamespaceSummary:
     workloads: int
     injected: int
     rootless: int
+    input: str | None = None
+    """The repository input whose namespace it is (each root has its own namespaces)."""
+
+
+INPUT_KINDS = ("kustomization", "helm", "files")
+INPUT_STATUSES = ("checked", "excluded", "skipped", "failed")
+
+
+@dataclass(frozen=True)
+class InputResult:
+    """What became of one repository input: a kustomization root, a Helm chart, plain files.
+
+    ``kind`` is one of :data:`INPUT_KINDS`, ``status`` one of :data:`INPUT_STATUSES`;
+    ``reason`` says why it was excluded, skipped or failed (one line); ``log`` is the whole
+    output of a failed build; ``report`` the checked input's own report (its own mesh,
+    namespaces and findings); ``cached``: its build and check came from the cache.
+    """
+
+    path: str
+    kind: str
+    status: str
+    reason: str = ""
+    seconds: float = 0.0
+    log: str = ""
+    report: Report | None = None
+    cached: bool = False
+
+    @property
+    def failing(self) -> int:
+        """How many of its findings fail the run."""
+        if self.report is None:
+            return 0
+        return sum(1 for f in self.report.findings if fails_run(f, self.report.options.fail_on))
+
+    @property
+    def verdict(self) -> str:
+        """``rootless``, ``not rootless``, or the status when it was not checked."""
+        if self.status != "checked":
+            return self.status
+        return "not rootless" if self.failing else "rootless"
 
 
 @dataclass
@@ -100,6 +140,10 @@ class Report:
     namespaces: Namespaces = field(default_factory=Namespaces)
     summary: Summary = field(default_factory=Summary)
     rules: tuple[RuleInfo, ...] = ()
+    inputs: list[InputResult] = field(default_factory=list)
+    """Repository mode: every input found, checked or not (empty for plain runs)."""
+    cluster_kinds: set[tuple[str, str]] = field(default_factory=set)
+    """``(group, kind)`` of the custom resources whose CRD in the input says ``scope: Cluster``."""
 
     @property
     def pod_specs(self) -> list[PodSpec]:
@@ -107,7 +151,17 @@ class Report:
         return [w.admitted.pod for w in self.workloads]
 
     def namespace_summaries(self) -> list[NamespaceSummary]:
-        """One row per namespace with workloads (cluster-scoped ones under ``(cluster)``)."""
+        """One row per namespace with workloads (cluster-scoped ones under ``(cluster)``).
+
+        In repository mode, the rows of each checked input, in turn (each its own world).
+        """
+        if self.inputs:
+            return [
+                replace(row, input=result.path)
+                for result in self.inputs
+                if result.report is not None
+                for row in result.report.namespace_summaries()
+            ]
         groups: dict[str, list[Workload]] = {}
         for workload in self.workloads:
             resource = workload.admitted.pod.resource

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from kubeflow_devtools.policy.model.findings import Finding
-from kubeflow_devtools.policy.model.report import Report
+from kubeflow_devtools.policy.model.report import InputResult, Report
 
 JSON_VERSION = 1
 
@@ -52,12 +52,34 @@ def report_to_json(report: Report) -> dict[str, Any]:
                 "workloads": row.workloads,
                 "injected": row.injected,
                 "rootless": row.rootless,
+                **({"input": row.input} if row.input is not None else {}),
             }
             for row in report.namespace_summaries()
         ],
         "findings": finding_list(report.findings),
         "errors": [{"file": e.file, "line": e.line, "message": e.message} for e in report.errors],
+        "inputs": [input_json(result) for result in report.inputs],
     }
+
+
+def input_json(result: InputResult) -> dict[str, Any]:
+    """One repository input: what it is, what became of it, and (checked) its verdict."""
+    data: dict[str, Any] = {
+        "path": result.path,
+        "kind": result.kind,
+        "status": result.status,
+        "reason": result.reason,
+        "seconds": round(result.seconds, 3),
+        "cached": result.cached,
+    }
+    if result.log:
+        data["output"] = result.log
+    if result.report is not None:
+        data["pods"] = len(result.report.workloads)
+        data["failing"] = result.failing
+        data["verdict"] = result.verdict
+        data["mesh"] = result.report.mesh.description
+    return data
 
 
 def finding_list(findings: list[Finding]) -> list[dict[str, Any]]:
