@@ -10,12 +10,17 @@ import argparse
 import json
 import os
 import sys
+import tempfile
 from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from kubeflow_devtools.atomic import write_atomic
 from kubeflow_devtools.cli import ArgumentParser, entry_point, guard
 from kubeflow_devtools.policy.baseline import diff_findings, load_baseline
+from kubeflow_devtools.policy.cache import default_folder
+from kubeflow_devtools.policy.changes import changed_files, export, is_revision, toplevel
 from kubeflow_devtools.policy.errors import InputError, UsageError
 from kubeflow_devtools.policy.model.findings import FAIL_ON, Finding, fails_run
 from kubeflow_devtools.policy.model.mesh import MeshMode
@@ -26,9 +31,14 @@ from kubeflow_devtools.policy.pss import Level, parse_version
 from kubeflow_devtools.policy.report import RENDERERS
 from kubeflow_devtools.policy.report.json import finding_list, report_to_json
 from kubeflow_devtools.policy.report.text import render_text
+from kubeflow_devtools.policy.repository import (
+    Settings,
+    diff_report,
+    rebase_report,
+    scan_repository,
+)
 from kubeflow_devtools.policy.rules import all_rules
-from kubeflow_devtools.policy.scan import scan
-from kubeflow_devtools.policy.waivers import CONFIG_FILE, load_config
+from kubeflow_devtools.policy.waivers import CONFIG_FILE, Config, Exclusion, load_config
 
 PROG = "rootless-check"
 EXTRA_OUTPUTS = ("json", "sarif", "junit", "markdown")
@@ -101,6 +111,31 @@ def _common(parser: argparse.ArgumentParser) -> None:
         help="colour the text report (auto: only on a terminal, unless NO_COLOR is set)",
     )
     parser.add_argument("--no-color", dest="color", action="store_const", const="never")
+    parser.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="repository mode: do not check the inputs (kustomization roots, charts) whose "
+        "path matches GLOB, or is below a folder that does (repeatable)",
+    )
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=0,
+        metavar="N",
+        help="repository mode: builds at once (default: one per core)",
+    )
+    parser.add_argument(
+        "--cache",
+        metavar="DIR",
+        help="repository mode: cache folder of builds and check results (default: "
+        "$XDG_CACHE_HOME/rootless-check or ~/.cache/rootless-check)",
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="repository mode: build and check everything"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -133,6 +168,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--list-checks", action="store_true", help="list the rules with their levels and versions"
     )
+    parser.add_argument(
+        "--changed-since",
+        metavar="REF",
+        help="check only the inputs whose build reads a file changed since the git revision "
+        "REF (working tree changes and new files included)",
+    )
+    parser.add_argument(
+        "--affected",
+        action="store_true",
+        help="the PATHs are changed files (as pre-commit passes them): check the inputs of "
+        "the repository (the git work tree, else the current folder) that read them",
+    )
     return parser
 
 
@@ -141,10 +188,12 @@ def build_diff_parser() -> argparse.ArgumentParser:
     parser = ArgumentParser(
         prog=f"{PROG} diff",
         description="Findings a change adds (BASE to HEAD) and the ones it fixes; fails only on "
-        "added ones. BASE and HEAD are renders, folders or kustomization folders.",
+        "added ones. BASE and HEAD are renders, folders, kustomization folders or git "
+        "revisions; with revisions, PATH (default: .) is checked in each revision's tree.",
     )
     parser.add_argument("base", metavar="BASE")
     parser.add_argument("head", metavar="HEAD")
+    parser.add_argument("path", metavar="PATH", nargs="?", default=".")
     _common(parser)
     return parser
 
@@ -178,11 +227,10 @@ def _options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Optio
             schema_version = parse_kubernetes_version(args.kubernetes_version or "latest")
         except UsageError as exc:
             parser.error(str(exc))
-    config_path = args.config or (CONFIG_FILE if os.path.isfile(CONFIG_FILE) else None)
+    config = _config(args)
     waivers: tuple[Any, ...] = ()
     use_defaults = not args.no_default_waivers
-    if config_path is not None:
-        config = load_config(config_path)
+    if config is not None:
         waivers = config.waivers
         use_defaults = use_defaults and config.default_waivers
     baseline = load_baseline(args.baseline) if getattr(args, "baseline", None) else None
@@ -195,6 +243,34 @@ def _options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Optio
         fail_on=args.fail_on,
         baseline=baseline,
         schema_version=schema_version,
+    )
+
+
+def _config(args: argparse.Namespace) -> Config | None:
+    """The configuration file: ``--config``, else ``.rootless-check.yaml`` if it exists."""
+    path = args.config or (CONFIG_FILE if os.path.isfile(CONFIG_FILE) else None)
+    return load_config(path) if path is not None else None
+
+
+def _settings(args: argparse.Namespace, config: Config | None, top: str = ".") -> Settings:
+    """Repository-mode settings from the arguments and the configuration file.
+
+    The configuration's paths are relative to its folder; ``top`` is where that folder is
+    in the tree being checked (a revision's export for ``diff``).
+    """
+    exclude = [Exclusion(p, f"excluded by --exclude {p}") for p in args.exclude]
+    overlay = None
+    if config is not None and config.file is not None:
+        folder = os.path.relpath(os.path.dirname(os.path.abspath(config.file)))
+        moved = os.path.normpath(os.path.join(top, folder))
+        exclude += [replace(e, pattern=os.path.join(moved, e.pattern)) for e in config.exclude]
+        if config.mesh_overlay is not None:
+            overlay = os.path.normpath(os.path.join(moved, config.mesh_overlay))
+    cache = None
+    if not args.no_cache:
+        cache = Path(args.cache) if args.cache else default_folder()
+    return Settings(
+        exclude=tuple(exclude), mesh_overlay=overlay, jobs=max(args.jobs, 0), cache=cache
     )
 
 
@@ -237,7 +313,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _scan_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     options = _options(parser, args)
-    report = scan(args.paths, options)
+    settings = _settings(args, _config(args))
+    paths = args.paths
+    if args.affected and args.changed_since:
+        parser.error("--affected and --changed-since exclude each other")
+    if args.affected:
+        changed = frozenset(os.path.abspath(p) for p in paths)
+        top = _work_tree()
+        paths = [os.path.relpath(top)]
+        settings = replace(settings, changed=changed, changed_since="the files given")
+    elif args.changed_since:
+        changed = changed_files(args.changed_since, paths[0] if os.path.isdir(paths[0]) else ".")
+        settings = replace(settings, changed=changed, changed_since=args.changed_since)
+    report = scan_repository(paths, options, settings)
     _emit(_render(report, args.format, args, to_terminal=not args.output), args.output)
     for name in EXTRA_OUTPUTS:
         path = getattr(args, f"{name}_file")
@@ -249,6 +337,14 @@ def _scan_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> 
         write_atomic(args.write_baseline, json.dumps(baseline, indent=2) + "\n")
     _print_errors(report.errors)
     return report.exit_code
+
+
+def _work_tree() -> str:
+    """The top of the git work tree around the current folder, else the current folder."""
+    try:
+        return toplevel(".")
+    except UsageError:
+        return os.getcwd()
 
 
 def _print_errors(errors: Sequence[InputError]) -> None:
@@ -274,25 +370,53 @@ def render_diff(added: list[Finding], fixed: list[Finding], fmt: str) -> str:
 
 
 def diff_main(argv: Sequence[str]) -> int:
-    """``rootless-check diff BASE HEAD``: exit 1 only when the change adds failing findings."""
+    """``rootless-check diff BASE HEAD [PATH]``: exit 1 only when the change adds failing
+    findings."""
     parser = build_diff_parser()
     args = parser.parse_args(argv)
-    if args.format not in ("text", "json"):
-        parser.error("diff supports --format text or json")
+    args.changed_since = None
     return guard(PROG, lambda: _diff_command(parser, args))
 
 
 def _diff_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     options = _options(parser, args)
-    base = scan([args.base], options)
-    head = scan([args.head], options)
+    config = _config(args)
+    with tempfile.TemporaryDirectory(prefix="rootless-check-diff-") as scratch:
+        base = _diff_side(args.base, args, options, config, os.path.join(scratch, "base"))
+        head = _diff_side(args.head, args, options, config, os.path.join(scratch, "head"))
     added, fixed = diff_findings(base.findings, head.findings)
-    _emit(render_diff(added, fixed, args.format), args.output)
+    if args.format in ("text", "json"):
+        text = render_diff(added, fixed, args.format)
+    else:
+        text = RENDERERS[args.format](diff_report(head, added))
+    _emit(text, args.output)
     errors = base.errors + head.errors
     _print_errors(errors)
     if errors:
         return 2
     return 1 if any(fails_run(f, options.fail_on) for f in added) else 0
+
+
+def _diff_side(
+    name: str,
+    args: argparse.Namespace,
+    options: Options,
+    config: Config | None,
+    scratch: str,
+) -> Report:
+    """One side of a diff: a path as it is, or ``PATH`` in the tree of a git revision.
+
+    Findings and inputs are named relative to the tree, so both sides compare.
+    """
+    if os.path.exists(name) or name == "-":
+        return scan_repository([name], options, _settings(args, config))
+    if not is_revision(name):
+        raise UsageError(f"{name}: neither a file, a folder nor a git revision")
+    os.makedirs(scratch)
+    folder = export(name, args.path, scratch)
+    top = os.path.join(scratch, os.path.relpath(os.path.realpath(os.getcwd()), _work_tree()))
+    report = scan_repository([folder], options, _settings(args, config, top))
+    return rebase_report(report, folder, args.path)
 
 
 def run() -> None:

@@ -164,7 +164,7 @@ def read_node(folder: str) -> Node:
     if not isinstance(data, Mapping):
         error = InputError(file, 1, "a kustomization must be a mapping")
         return Node(folder, file, "Kustomization", error=error)
-    kind = data.get("kind") if isinstance(data.get("kind"), str) else "Kustomization"
+    kind = str(data.get("kind") or "Kustomization")
     includes: list[str] = []
     reads: list[str] = [file]
     remotes: list[str] = []
@@ -200,9 +200,9 @@ def read_node(folder: str) -> Node:
             names += _strings(generator.get("env"))
             for entry in names:
                 reference(entry.partition("=")[2] or entry, folders=False)
-    for entry in _mappings(data.get("replacements")):
-        if isinstance(entry.get("path"), str):
-            reference(entry["path"], folders=False)
+    for replacement in _mappings(data.get("replacements")):
+        if isinstance(replacement.get("path"), str):
+            reference(replacement["path"], folders=False)
     openapi = data.get("openapi")
     if isinstance(openapi, Mapping) and isinstance(openapi.get("path"), str):
         reference(openapi["path"], folders=False)
@@ -230,14 +230,14 @@ def _patches(
             reference(entry, folders=False)
             yield Patch(os.path.normpath(os.path.join(folder, entry)), False)
     for key, json6902 in (("patchesJson6902", True), ("patches", False)):
-        for entry in _mappings(data.get(key)):
-            target = entry.get("target") if isinstance(entry.get("target"), Mapping) else None
-            if isinstance(entry.get("path"), str):
-                reference(entry["path"], folders=False)
-                path = os.path.normpath(os.path.join(folder, entry["path"]))
+        for item in _mappings(data.get(key)):
+            target = item.get("target") if isinstance(item.get("target"), Mapping) else None
+            if isinstance(item.get("path"), str):
+                reference(item["path"], folders=False)
+                path = os.path.normpath(os.path.join(folder, item["path"]))
                 yield Patch(path, json6902 or _is_json_patch_file(path), target)
-            elif isinstance(entry.get("patch"), str):
-                patch = entry["patch"]
+            elif isinstance(item.get("patch"), str):
+                patch = item["patch"]
                 json_patch = json6902 or patch.lstrip().startswith("-")
                 yield Patch(file, json_patch, target, patch, _inline_line(text, patch))
 
@@ -297,9 +297,7 @@ def root_input(folder: str, nodes: dict[str, Node]) -> Input:
         reads=tuple(reads),
         nodes=tuple(order),
         remotes=tuple(dict.fromkeys(r for node in members for r in node.remotes)),
-        missing=tuple(
-            os.path.join(node.folder, m) for node in members for m in node.missing
-        ),
+        missing=tuple(os.path.join(node.folder, m) for node in members for m in node.missing),
         component=nodes[folder].component,
     )
 
@@ -326,7 +324,9 @@ def discover(top: str) -> Repository:
         if any(name in files for name in KUSTOMIZATION_FILES):
             folders.append(folder)
         manifests += [
-            os.path.normpath(os.path.join(folder, f)) for f in files if f.endswith(MANIFEST_SUFFIXES)
+            os.path.normpath(os.path.join(folder, f))
+            for f in files
+            if f.endswith(MANIFEST_SUFFIXES)
         ]
     for folder in folders:
         _node(folder, nodes)

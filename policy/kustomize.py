@@ -151,16 +151,21 @@ def failure_cause(log: str, remotes: tuple[str, ...] = ()) -> str:
         text = (match.group(1) or match.group(2) or "").strip()
     text = text.removeprefix("Error: ").removeprefix("error: ")
     if _NETWORK.search(text):
-        url = next((r for r in remotes if r in text), None) or _url_in(text) or (
-            remotes[0] if remotes else "?"
+        url = (
+            next((r for r in remotes if r in text), None)
+            or _url_in(text)
+            or (remotes[0] if remotes else "?")
         )
         return _shorten(f"remote base {url}: no network")
     text = text.replace(os.getcwd() + os.sep, "")
     missing = re.search(r"lstat (\S+): no such file or directory", text)
     if missing:
         return _shorten(f"{missing.group(1)}: no such file or directory")
-    parts = re.split(r"accumulating resources from '[^']*': |recursed accumulation of path "
-                     r"'[^']*': |accumulation err='", text)
+    parts = re.split(
+        r"accumulating resources from '[^']*': |recursed accumulation of path "
+        r"'[^']*': |accumulation err='",
+        text,
+    )
     cause = parts[-1].strip(" ':") or text
     return _shorten(cause or "no message")
 

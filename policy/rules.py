@@ -30,7 +30,19 @@ WAIVER_UNUSED = RuleInfo(
     "is gone. Remove it, so that it cannot hide a new problem later.",
 )
 
-CONFIG_RULES = (WAIVER_EXPIRED, WAIVER_UNUSED)
+DUPLICATE_OBJECT = RuleInfo(
+    "duplicateObject",
+    "config",
+    "warning",
+    "One object is defined more than once in one input",
+    "Two documents of one input (a kustomization root, a Helm chart's render, the plain "
+    "manifests of a folder) define the same object (API group, kind, namespace and name). "
+    "Applied together, the last one wins, so the checks could judge a definition the cluster "
+    "never keeps: a Namespace with other labels, a Deployment with another security context. "
+    "Keep one definition per object.",
+)
+
+CONFIG_RULES = (WAIVER_EXPIRED, WAIVER_UNUSED, DUPLICATE_OBJECT)
 
 SCHEMA = RuleInfo(
     "schema",

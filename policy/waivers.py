@@ -35,12 +35,26 @@ CONFIG_FILE = ".rootless-check.yaml"
 
 
 @dataclass(frozen=True)
+class Exclusion:
+    """Inputs not to check: a shell-style pattern over their paths, and why."""
+
+    pattern: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Config:
-    """The configuration file: waivers, and whether the built-in ones stay in force."""
+    """The configuration file: waivers, whether the built-in ones stay in force, and for a
+    repository run the inputs to exclude and the mesh overlay to assume.
+
+    ``mesh_overlay`` and the exclusion patterns are relative to the folder of the file.
+    """
 
     waivers: tuple[Waiver, ...] = ()
     default_waivers: bool = True
     file: str | None = None
+    exclude: tuple[Exclusion, ...] = ()
+    mesh_overlay: str | None = None
 
 
 _WAIVER_KEYS = {"rule", "rules", "kind", "namespace", "name", "container", "reason", "expires"}
@@ -62,7 +76,7 @@ def load_config(path: str) -> Config:
         return Config(file=path)
     if not isinstance(data, Mapping):
         raise InputError(path, 1, "configuration must be a mapping")
-    unknown = set(data) - {"waivers", "defaultWaivers"}
+    unknown = set(data) - {"waivers", "defaultWaivers", "exclude", "meshOverlay"}
     if unknown:
         key = sorted(map(str, unknown))[0]
         raise InputError(path, _line(data, key), f"unknown configuration key {key!r}")
@@ -76,7 +90,37 @@ def load_config(path: str) -> Config:
         raise InputError(path, _line(data, "waivers"), "waivers must be a list")
     lines = getattr(entries, "item_lines", [None] * len(entries))
     waivers = tuple(_waiver(path, entry, line) for entry, line in zip(entries, lines, strict=False))
-    return Config(waivers=waivers, default_waivers=default, file=path)
+    overlay = data.get("meshOverlay")
+    if overlay is not None and (not isinstance(overlay, str) or not overlay.strip()):
+        raise InputError(path, _line(data, "meshOverlay"), "meshOverlay must be a folder path")
+    return Config(
+        waivers=waivers,
+        default_waivers=default,
+        file=path,
+        exclude=_exclusions(path, data),
+        mesh_overlay=overlay,
+    )
+
+
+def _exclusions(path: str, data: Mapping[str, Any]) -> tuple[Exclusion, ...]:
+    """``exclude:``: patterns (strings), or ``{path: PATTERN, reason: TEXT}`` mappings."""
+    entries = data.get("exclude") or []
+    if not isinstance(entries, list):
+        raise InputError(path, _line(data, "exclude"), "exclude must be a list")
+    lines = getattr(entries, "item_lines", [None] * len(entries))
+    out = []
+    for entry, line in zip(entries, lines, strict=False):
+        if isinstance(entry, str) and entry.strip():
+            out.append(Exclusion(entry.strip(), f"excluded by {path}"))
+            continue
+        if not isinstance(entry, Mapping) or set(entry) - {"path", "reason"}:
+            raise InputError(path, line, "an exclude entry is a path pattern or {path, reason}")
+        pattern, reason = entry.get("path"), entry.get("reason")
+        if not isinstance(pattern, str) or not pattern.strip():
+            raise InputError(path, line, "an exclude entry needs a path pattern")
+        text = reason.strip() if isinstance(reason, str) and reason.strip() else None
+        out.append(Exclusion(pattern.strip(), text or f"excluded by {path}"))
+    return tuple(out)
 
 
 def _line(mapping: Any, key: str) -> int | None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from kubeflow_devtools.policy.model.findings import Finding, fails_run
-from kubeflow_devtools.policy.model.report import Report
+from kubeflow_devtools.policy.model.report import InputResult, Report
 
 _COLORS = {"error": "31", "warning": "33", "ok": "32", "dim": "2", "bold": "1"}
 
@@ -22,28 +24,18 @@ def render_text(report: Report, *, color: bool = False, quiet: bool = False) -> 
         return f"\033[{_COLORS[style]}m{text}\033[0m" if color else text
 
     lines: list[str] = []
-    groups: dict[tuple[str, str, str, str], list[Finding]] = {}
-    for finding in report.findings:
-        if quiet and not fails_run(finding, report.options.fail_on):
-            continue
-        groups.setdefault(_resource_key(finding), []).append(finding)
-    for (file, kind, namespace, name), findings in groups.items():
-        where = f"{namespace}/{name}" if namespace else name
-        first = min((f.line for f in findings if f.line is not None), default=None)
-        location = f"{file}:{first}" if first is not None else file
-        lines.append(f"{paint(f'{kind} {where}', 'bold')}  ({location})")
-        width = max(len(f.rule) for f in findings)
-        for f in findings:
-            at = f"line {f.line}" if f.line is not None else "line ?"
-            marks = " [waived]" if f.waived else ""
-            marks += " [baseline]" if f.baselined else ""
-            marks += " [injected]" if f.injected else ""
-            style = "dim" if not f.fails else ("warning" if f.severity == "warning" else "error")
-            rule = paint(f"{f.rule:<{width}}", style)
-            lines.append(f"  {rule}  {f.message}  ({at}){marks}")
+    shown = [f for f in report.findings if not quiet or fails_run(f, report.options.fail_on)]
+    resources = 0
+    if report.inputs:
+        for result in report.inputs:
+            lines.append(_input_line(result, paint))
+            own = [f for f in shown if f.input == result.path]
+            resources += _finding_lines(own, lines, paint, "  ")
         lines.append("")
+        shown = [f for f in shown if f.input is None]
+    resources += _finding_lines(shown, lines, paint, "")
     rows = report.namespace_summaries()
-    if rows and not quiet:
+    if rows and not quiet and not report.inputs:
         lines.append(report.mesh.description)
         table = [("NAMESPACE", "MESH", "ENFORCE", "ROOTLESS/WORKLOADS", "INJECTED")]
         table += [
@@ -60,10 +52,48 @@ def render_text(report: Report, *, color: bool = False, quiet: bool = False) -> 
     policy = f"{report.options.level.value}@{'latest' if version is None else f'v1.{version}'}"
     verdict = paint("FAIL", "error") if report.failed else paint("ok", "ok")
     lines.append(
-        f"{verdict}: {s.findings} finding(s) in {len(groups)} of {s.resources} resource(s); "
+        f"{verdict}: {s.findings} finding(s) in {resources} of {s.resources} resource(s); "
         f"{s.pod_specs} pod spec(s), {s.containers} container(s) checked against {policy}"
         + (f"; {s.failing} failing" if s.failing != s.findings else "")
         + (f"; {s.waived} waived" if s.waived else "")
         + (f"; {s.errors} input error(s)" if s.errors else "")
     )
     return "\n".join(lines) + "\n"
+
+
+def _input_line(result: InputResult, paint: Callable[[str, str], str]) -> str:
+    """One input's block header: path, kind, pods and verdict, or why it was not checked."""
+    head = f"{paint(result.path, 'bold')}  ({result.kind})"
+    if result.report is None:
+        style = "error" if result.status == "failed" else "dim"
+        return f"{head}  {paint(result.status, style)}: {result.reason}"
+    pods = len(result.report.workloads)
+    verdict = paint(result.verdict, "error" if result.failing else "ok")
+    cached = ", cached" if result.cached else ""
+    return f"{head}  {pods} pod(s)  {verdict}  ({result.seconds:.2f}s{cached})"
+
+
+def _finding_lines(
+    findings: list[Finding], lines: list[str], paint: Callable[[str, str], str], indent: str
+) -> int:
+    """Append ``findings`` grouped by resource (file order); returns how many resources."""
+    groups: dict[tuple[str, str, str, str], list[Finding]] = {}
+    for finding in findings:
+        groups.setdefault(_resource_key(finding), []).append(finding)
+    for (file, kind, namespace, name), group in groups.items():
+        where = f"{namespace}/{name}" if namespace else name
+        first = min((f.line for f in group if f.line is not None), default=None)
+        location = f"{file}:{first}" if first is not None else file
+        lines.append(f"{indent}{paint(f'{kind} {where}', 'bold')}  ({location})")
+        width = max(len(f.rule) for f in group)
+        for f in group:
+            at = f"line {f.line}" if f.line is not None else "line ?"
+            marks = " [waived]" if f.waived else ""
+            marks += " [baseline]" if f.baselined else ""
+            marks += " [injected]" if f.injected else ""
+            style = "dim" if not f.fails else ("warning" if f.severity == "warning" else "error")
+            rule = paint(f"{f.rule:<{width}}", style)
+            lines.append(f"{indent}  {rule}  {f.message}  ({at}){marks}")
+        if not indent:
+            lines.append("")
+    return len(groups)

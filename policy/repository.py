@@ -1,0 +1,410 @@
+"""Repository mode: ``rootless-check .`` in a checkout of kubeflow/manifests.
+
+:func:`scan_repository` is the library entry point of a repository run:
+
+    paths -> inputs (discovery: kustomization roots | Helm charts | plain files)
+          -> builds (kustomize through the annotating wrapper, in parallel, cached)
+          -> one world per input: documents -> resources -> cluster model -> checks
+          -> findings (waivers, baseline) -> one report with every input listed
+
+Each input is its own world: its own mesh (or the repository's assumed mesh overlay when it
+has no Istio configuration), its own namespaces, its own verdict. An input that cannot be
+built fails the run (exit code 2) unless it is excluded. Paths that hold no kustomization
+and no chart (files, plain folders, standard input) are checked exactly as :func:`scan` does.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from fnmatch import fnmatchcase
+from pathlib import Path
+
+from kubeflow_devtools.policy import helm, kustomize
+from kubeflow_devtools.policy.cache import Cache, digest
+from kubeflow_devtools.policy.discovery import Input, Patch, Repository, discover
+from kubeflow_devtools.policy.errors import InputError
+from kubeflow_devtools.policy.mesh.config import read_mesh_config
+from kubeflow_devtools.policy.model.findings import Finding, fails_run
+from kubeflow_devtools.policy.model.mesh import MeshConfig
+from kubeflow_devtools.policy.model.objects import Resource
+from kubeflow_devtools.policy.model.report import InputResult, Options, Report, Workload
+from kubeflow_devtools.policy.model.waivers import Waiver
+from kubeflow_devtools.policy.origins import OriginResolver
+from kubeflow_devtools.policy.rules import DUPLICATE_OBJECT, all_rules
+from kubeflow_devtools.policy.scan import analyze, load_source, scan, waiver_findings
+from kubeflow_devtools.policy.scopes import unstamp
+from kubeflow_devtools.policy.sources import STDIN, Source, decode, expand_paths, open_source
+from kubeflow_devtools.policy.waivers import Exclusion
+
+COMPONENT = "kind: Component: built only by the kustomizations that include it"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How a repository run selects, builds and caches its inputs.
+
+    ``exclude``: inputs not to check. ``mesh_overlay``: a kustomization whose Istio
+    configuration is assumed for inputs that have none. ``changed``: absolute paths of
+    changed files; only inputs that read one are checked (``None``: every input), and
+    ``changed_since`` says since when, for the reason of the others. ``jobs``: builds at
+    once (0: one per core). ``cache``: the cache folder (``None``: no cache).
+    """
+
+    exclude: tuple[Exclusion, ...] = ()
+    mesh_overlay: str | None = None
+    changed: frozenset[str] | None = None
+    changed_since: str = ""
+    jobs: int = 0
+    cache: Path | None = None
+    timeout: float = kustomize.DEFAULT_TIMEOUT
+
+
+def is_repository(path: str) -> bool:
+    """Whether ``path`` is a folder that holds a kustomization or a Helm chart (below it)."""
+    if path == STDIN or not os.path.isdir(path):
+        return False
+    return any(i.kind != "files" for i in discover(path).inputs)
+
+
+def scan_repository(paths: Sequence[str], options: Options, settings: Settings) -> Report:
+    """Check ``paths``: folders with kustomizations or charts input by input, the rest as
+    :func:`~kubeflow_devtools.policy.scan.scan` does (unchanged when no path is a repository)."""
+    repositories = [discover(p) for p in paths if p != STDIN and os.path.isdir(p)]
+    repositories = [r for r in repositories if any(i.kind != "files" for i in r.inputs)]
+    if not repositories:
+        return scan(paths, options)
+    run = _Run(options, settings, Cache(settings.cache))
+    tops = {r.top for r in repositories}
+    plain = [p for p in paths if os.path.normpath(p) not in tops]
+    return run.execute(repositories, plain)
+
+
+@dataclass(frozen=True)
+class Render:
+    """What building an input gave: its text, or why there is none.
+
+    ``base`` is the folder the render's annotation paths are relative to (the wrapper
+    kustomization's, as it was when the render was built); ``key`` its cache key (``None``:
+    not cacheable).
+    """
+
+    text: str | None
+    base: str = ""
+    key: str | None = None
+    cause: str = ""
+    log: str = ""
+    seconds: float = 0.0
+
+
+@dataclass
+class _Run:
+    """One repository run: its options, settings, cache, and what every input gave."""
+
+    options: Options
+    settings: Settings
+    cache: Cache
+    patches: dict[str, tuple[Patch, ...]] = field(default_factory=dict)
+    usage: Counter[Waiver] = field(default_factory=Counter)
+    errors: list[InputError] = field(default_factory=list)
+    mesh: MeshConfig | None = None
+    mesh_key: str = ""
+
+    def execute(self, repositories: list[Repository], plain: list[str]) -> Report:
+        """Select, build and check every input; one report for all of them."""
+        for repo in repositories:
+            self.errors += repo.errors
+            self._know_patches(repo)
+        self._assume_mesh()
+        results: list[InputResult | None] = []
+        todo: list[tuple[int, Input]] = []
+        for repo in repositories:
+            for item in repo.inputs:
+                status = self._status(repo, item)
+                if status is None:
+                    todo.append((len(results), item))
+                    results.append(None)
+                else:
+                    results.append(InputResult(item.path, item.kind, *status))
+        jobs = self.settings.jobs or os.cpu_count() or 1
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            futures = [(at, item, pool.submit(self._render, item)) for at, item in todo]
+            for at, item, future in futures:
+                results[at] = self._check(item, future)
+        if plain:
+            results.append(self._check_files(", ".join(plain), plain))
+        return self._report([r for r in results if r is not None])
+
+    def _know_patches(self, repo: Repository) -> None:
+        for node in repo.nodes.values():
+            self.patches[os.path.abspath(node.file)] = node.patches
+
+    def _status(self, repo: Repository, item: Input) -> tuple[str, str] | None:
+        """``(status, reason)`` of an input that is not built, else ``None``."""
+        relative = os.path.relpath(item.path, repo.top)
+        for exclusion in self.settings.exclude:
+            if _matches(exclusion.pattern, (item.path, relative)):
+                return "excluded", exclusion.reason
+        if item.component:
+            return "skipped", COMPONENT
+        changed = self.settings.changed
+        if changed is not None and not any(os.path.abspath(p) in changed for p in item.reads):
+            return "skipped", f"not affected by the changes since {self.settings.changed_since}"
+        if item.kind == "helm" and helm.helm_binary() is None:
+            return "skipped", helm.NOT_INSTALLED
+        return None
+
+    def _assume_mesh(self) -> None:
+        """Build the mesh overlay the settings name, if any, and read its Istio configuration."""
+        folder = self.settings.mesh_overlay
+        if folder is None:
+            return
+        repo = discover(folder)
+        self._know_patches(repo)
+        render = self._build(repo.inputs[0])
+        if render.text is None:
+            message = f"mesh overlay: kustomize build failed: {render.cause}"
+            self.errors.append(InputError(folder, None, message))
+            return
+        report = Report(self.options)
+        load_source(Source(folder, render.text), report)
+        self.mesh = read_mesh_config(report.resources, self.options.mesh)
+        self.mesh_key = render.key or digest([render.text])
+
+    def _build(self, item: Input) -> Render:
+        """A kustomization root's render, from the cache when none of its files changed (a
+        failed build, or one with remote bases, is never cached)."""
+        key = None
+        if not item.remotes:
+            command = kustomize.render_command(".")
+            key = self.cache.key(item.reads, "build", os.path.abspath(item.path), *command)
+            cached = self.cache.load("builds", key)
+            if cached is not None:
+                base, _, text = cached.decode("utf-8").partition("\n")
+                return Render(text, base, key)
+        result = kustomize.build(item.path, self.settings.timeout, item.remotes)
+        if result.output is None:
+            return Render(None, cause=result.cause, log=result.log)
+        text = decode(item.path, result.output)
+        if key is not None:
+            self.cache.store("builds", key, f"{result.wrapper}\n{text}".encode())
+        return Render(text, result.wrapper, key)
+
+    def _render(self, item: Input) -> Render:
+        """The render of a kustomization root or a Helm chart (runs in a worker thread)."""
+        begin = time.monotonic()
+        render = self._render_now(item)
+        return replace(render, seconds=time.monotonic() - begin)
+
+    def _render_now(self, item: Input) -> Render:
+        if item.kind == "helm":
+            output, why = helm.render_chart(item.path, self.settings.timeout)
+            if output is None:
+                return Render(None, cause=why)
+            return Render(decode(item.path, output))
+        if item.kind == "kustomization":
+            return self._build(item)
+        return Render(None)
+
+    def _check(self, item: Input, future: Future[Render]) -> InputResult:
+        """Wait for an input's render and check it as a world of its own."""
+        if item.kind == "files":
+            return self._check_files(item.path, item.reads)
+        try:
+            render = future.result()
+        except InputError as exc:
+            render = Render(None, cause=exc.message)
+        begin = time.monotonic() - render.seconds
+        if render.text is None:
+            what = "kustomize build failed" if item.kind == "kustomization" else "not rendered"
+            self.errors.append(InputError(item.path, None, f"{what}: {render.cause}"))
+            return InputResult(
+                item.path, item.kind, "failed", render.cause, render.seconds, render.log
+            )
+        check_key = self._check_key(render.key) if render.key is not None else None
+        cached = self._cached(check_key)
+        if cached is not None:
+            report, usage = cached
+        else:
+            report = Report(self.options)
+            load_source(Source(item.path, render.text), report)
+            origins = OriginResolver(render.base, self.patches) if render.base else None
+            usage = self._finish(item.path, report, origins)
+            if check_key is not None:
+                self.cache.store("checks", check_key, pickle.dumps((report, usage)))
+        self.usage.update(usage)
+        seconds = time.monotonic() - begin
+        return InputResult(
+            item.path, item.kind, "checked", "", seconds, report=report, cached=cached is not None
+        )
+
+    def _check_files(self, name: str, paths: Sequence[str]) -> InputResult:
+        """Plain manifests, read as before (:func:`~.sources.expand_paths`), as one world."""
+        report = Report(self.options)
+        for path in expand_paths(list(paths)):
+            if isinstance(path, InputError):
+                report.errors.append(path)
+                continue
+            try:
+                load_source(open_source(path), report)
+            except InputError as exc:
+                report.errors.append(exc)
+        self.usage.update(self._finish(name, report))
+        return InputResult(name, "files", "checked", report=report)
+
+    def _cached(self, key: str | None) -> tuple[Report, Counter[Waiver]] | None:
+        """An input's cached check results, or ``None`` (a damaged entry is a miss)."""
+        data = self.cache.load("checks", key) if key is not None else None
+        if data is None:
+            return None
+        try:
+            report, usage = pickle.loads(data)
+        except Exception:
+            return None
+        if not isinstance(report, Report) or not isinstance(usage, Counter):
+            return None
+        report.options = self.options
+        return report, usage
+
+    def _check_key(self, build_key: str) -> str:
+        """The key of an input's check results: its build, the options, the mesh, the code."""
+        options = self.options
+        labels = sorted((k, sorted(v.items())) for k, v in options.namespace_labels.items())
+        return digest(
+            [
+                build_key,
+                self.mesh_key,
+                repr((options.level, options.version, options.mesh, options.fail_on)),
+                repr((labels, options.waivers, options.today, options.schema_version)),
+                repr(sorted((options.baseline or Counter()).items())),
+                _code_fingerprint(),
+            ]
+        )
+
+    def _finish(
+        self, name: str, report: Report, origins: OriginResolver | None = None
+    ) -> Counter[Waiver]:
+        """Analyse one input's resources as a world of its own; its findings name it.
+
+        Returns how often each waiver was used.
+        """
+        report.resources = list(unstamp(report.resources, report.cluster_kinds))
+        usage = analyze(report, origins, self.mesh, config_waiver_findings=False)
+        duplicates = list(duplicate_findings(report.resources))
+        report.findings = [replace(f, input=name) for f in [*report.findings, *duplicates]]
+        report.workloads = [
+            Workload(w.admitted, tuple(replace(f, input=name) for f in w.findings))
+            for w in report.workloads
+        ]
+        report.summary.findings = len(report.findings)
+        report.summary.failing = sum(
+            1 for f in report.findings if fails_run(f, self.options.fail_on)
+        )
+        report.resources = []  # checked: the findings, workloads and counts are what is kept
+        return usage
+
+    def _report(self, results: list[InputResult]) -> Report:
+        """One report over every input: findings, errors, counts, configuration waivers."""
+        report = Report(self.options, inputs=results, rules=tuple(all_rules()))
+        report.errors = list(self.errors)
+        if self.mesh is not None:
+            report.mesh = self.mesh
+        s = report.summary
+        for result in results:
+            part = result.report
+            if part is None:
+                continue
+            report.findings += part.findings
+            report.errors += part.errors
+            report.workloads += part.workloads
+            for name in _SUMMED:
+                setattr(s, name, getattr(s, name) + getattr(part.summary, name))
+        declared = [w for w in self.options.waivers if w.source == "config"]
+        report.findings += waiver_findings(declared, self.usage, self.options.today)
+        s.pod_specs = len(report.workloads)
+        s.findings = len(report.findings)
+        s.failing = sum(1 for f in report.findings if fails_run(f, self.options.fail_on))
+        s.waived = sum(1 for f in report.findings if f.waived)
+        s.errors = len(report.errors)
+        return report
+
+
+def diff_report(head: Report, added: list[Finding]) -> Report:
+    """The report of a diff for the formats that show one run: the head's inputs, mesh and
+    errors, and only the findings the change adds."""
+    report = Report(head.options, rules=head.rules, inputs=head.inputs, mesh=head.mesh)
+    report.findings = list(added)
+    report.errors = list(head.errors)
+    report.summary.findings = len(added)
+    report.summary.failing = sum(1 for f in added if fails_run(f, head.options.fail_on))
+    report.summary.errors = len(head.errors)
+    return report
+
+
+def rebase_report(report: Report, folder: str, shown: str) -> Report:
+    """``report`` with the paths below ``folder`` (a revision's export) named below ``shown``,
+    so that the reports of two revisions name the same file alike."""
+
+    def move(path: str | None) -> str | None:
+        if path is None or not (path == folder or path.startswith(folder + os.sep)):
+            return path
+        return os.path.normpath(os.path.join(shown, os.path.relpath(path, folder)))
+
+    report.findings = [replace(f, file=move(f.file), input=move(f.input)) for f in report.findings]
+    report.inputs = [replace(i, path=move(i.path) or i.path) for i in report.inputs]
+    report.errors = [InputError(move(e.file) or e.file, e.line, e.message) for e in report.errors]
+    return report
+
+
+_SUMMED = ("files", "documents", "non_objects", "resources", "containers", "injected_pods")
+
+
+def _matches(pattern: str, paths: Sequence[str]) -> bool:
+    """Whether a shell-style pattern matches one of ``paths`` or a folder above it."""
+    pattern = os.path.normpath(pattern)
+    for path in paths:
+        parts = Path(os.path.normpath(path)).parts
+        for n in range(len(parts), 0, -1):
+            if fnmatchcase(os.path.join(*parts[:n]), pattern):
+                return True
+    return False
+
+
+def duplicate_findings(resources: Sequence[Resource]) -> Iterator[Finding]:
+    """``duplicateObject`` for every definition of an object after its first one."""
+    first: dict[tuple[str, str, str, str], Resource] = {}
+    for resource in resources:
+        key = (resource.group, resource.kind, resource.namespace or "", resource.name)
+        if not resource.name:
+            continue
+        if key not in first:
+            first[key] = resource
+            continue
+        earlier = first[key]
+        yield Finding.of(
+            DUPLICATE_OBJECT,
+            resource,
+            f"{resource.kind} {resource.name} is defined again (first at "
+            f"{earlier.file}:{earlier.line}); only one definition is kept",
+            at=(resource.file, resource.line),
+        )
+
+
+_FINGERPRINT: list[str] = []
+
+
+def _code_fingerprint() -> str:
+    """Size and modification time of every module of this package: a code change is a miss."""
+    if not _FINGERPRINT:
+        package = Path(__file__).resolve().parent
+        stamps = sorted(
+            f"{p.relative_to(package)}:{p.stat().st_size}:{p.stat().st_mtime_ns}"
+            for p in package.rglob("*.py")
+        )
+        _FINGERPRINT.append(digest(stamps))
+    return _FINGERPRINT[0]
