@@ -1,0 +1,280 @@
+"""Repository mode on small repositories built here: discovery, worlds, locations, errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from kubeflow_devtools.policy.cli import main
+from kubeflow_devtools.policy.discovery import discover
+from kubeflow_devtools.policy.kustomize import failure_cause
+from kubeflow_devtools.policy.scopes import crd_scope
+
+needs_kustomize = pytest.mark.skipif(
+    not (shutil.which("kustomize") or shutil.which("kubectl")), reason="no kustomize or kubectl"
+)
+
+POD = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+spec:
+  containers:
+  - name: c
+    image: busybox
+    securityContext:
+      runAsNonRoot: true
+      allowPrivilegeEscalation: false
+      capabilities: {drop: [ALL]}
+      seccompProfile: {type: RuntimeDefault}
+"""
+
+PATCH = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+spec:
+  containers:
+  - name: c
+    securityContext:
+      privileged: true
+"""
+
+CRD = """\
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: runtimes.example.com
+spec:
+  group: example.com
+  names:
+    kind: ClusterRuntime
+    plural: runtimes
+  scope: Cluster
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          scope: {type: string}
+"""
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def repository(top: Path) -> Path:
+    """A base, an overlay with a patch, a Component, a chart and a plain manifest."""
+    write(top / "app/base/kustomization.yaml", "resources:\n- pod.yaml\n")
+    write(top / "app/base/pod.yaml", POD)
+    write(top / "app/base/leftover.yaml", POD.replace("runAsNonRoot: true", "privileged: true"))
+    write(
+        top / "app/overlay/kustomization.yaml",
+        "namespace: apps\nresources:\n- ../base\npatches:\n- path: patch.yaml\n",
+    )
+    write(top / "app/overlay/patch.yaml", PATCH)
+    write(
+        top / "comp/kustomization.yaml",
+        "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n",
+    )
+    write(top / "chart/Chart.yaml", "apiVersion: v2\nname: c\nversion: 0.1.0\n")
+    write(top / "chart/templates/pod.yaml", "{{ if .Values.x }}\nkind: {{ .Values.kind }}\n")
+    write(top / "plain/pod.yaml", POD.replace("name: p", "name: plain"))
+    return top
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_discovery_finds_roots_components_charts_and_plain_files(tmp_path: Path) -> None:
+    repo = discover(str(repository(tmp_path)))
+    kinds = {Path(i.path).relative_to(tmp_path).as_posix(): i.kind for i in repo.inputs}
+    assert kinds == {
+        "app/overlay": "kustomization",
+        "comp": "kustomization",
+        "chart": "helm",
+        ".": "files",
+    }
+    overlay = next(i for i in repo.inputs if i.path.endswith("overlay"))
+    reads = {Path(p).relative_to(tmp_path).as_posix() for p in overlay.reads}
+    assert reads == {
+        "app/overlay/kustomization.yaml",
+        "app/overlay/patch.yaml",
+        "app/base/kustomization.yaml",
+        "app/base/pod.yaml",
+    }
+    [files] = [i for i in repo.inputs if i.kind == "files"]
+    assert files.reads == (str(tmp_path / "plain/pod.yaml"),)
+    assert repo.unlisted == (str(tmp_path / "app/base/leftover.yaml"),)
+    assert next(i for i in repo.inputs if i.path.endswith("comp")).component
+
+
+@needs_kustomize
+def test_repository_run_reads_no_patch_and_points_at_the_patch(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    top = repository(tmp_path / "repo")
+    code, out, err = run([str(top), "--format", "json", "--cache", str(tmp_path / "cache")], capsys)
+    assert code == 1, err
+    data = json.loads(out)
+    status = {Path(i["path"]).name: (i["kind"], i["status"]) for i in data["inputs"]}
+    assert status == {
+        "overlay": ("kustomization", "checked"),
+        "comp": ("kustomization", "skipped"),
+        "chart": ("helm", "skipped" if not shutil.which("helm") else "checked"),
+        "repo": ("files", "checked"),
+    }
+    failing = [f for f in data["findings"] if not f["waived"]]
+    assert [(f["rule"], f["name"], Path(f["file"]).name, f["line"]) for f in failing] == [
+        ("privileged", "p", "patch.yaml", 9)
+    ]
+    assert failing[0]["input"] == str(top / "app/overlay")
+    assert "leftover" not in out and "invalid YAML" not in out
+
+
+@needs_kustomize
+def test_warm_run_builds_nothing_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    top = repository(tmp_path / "repo")
+    args = [str(top), "--format", "json", "--cache", str(tmp_path / "cache")]
+    first = json.loads(run(args, capsys)[1])
+    second = json.loads(run(args, capsys)[1])
+    assert first["findings"] == second["findings"]
+    cached = {Path(i["path"]).name: i["cached"] for i in second["inputs"]}
+    assert cached["overlay"] is True
+    (top / "app/base/pod.yaml").write_text(POD.replace("busybox", "busybox:2"))
+    third = json.loads(run(args, capsys)[1])
+    assert {Path(i["path"]).name: i["cached"] for i in third["inputs"]}["overlay"] is False
+
+
+@needs_kustomize
+def test_failed_build_is_one_line_and_fails_the_run_unless_excluded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    top = repository(tmp_path / "repo")
+    write(top / "broken/kustomization.yaml", "resources:\n- missing.yaml\n")
+    code, out, err = run([str(top), "--no-cache", "-q"], capsys)
+    assert code == 2
+    [line] = [e for e in err.splitlines() if "broken" in e]
+    assert line.startswith(f"rootless-check: error: {top / 'broken'}: kustomize build failed: ")
+    assert "missing.yaml: no such file or directory" in line and len(line) < 400
+    code, out, err = run([str(top), "--no-cache", "--exclude", "*/broken"], capsys)
+    assert code == 1, err
+    assert "broken  (kustomization)  excluded" in out
+
+
+def test_failure_cause_drops_warnings_and_names_the_remote() -> None:
+    log = (
+        "# Warning: 'vars' is deprecated. Please use 'replacements' instead.\n"
+        'E1203 run.go:72] "command failed" err=<\n\taccumulating resources: '
+        "accumulation err='accumulating resources from 'https://github.com/a/b?ref=v1': "
+        "dial tcp: lookup github.com: no such host': failed to run '/usr/bin/git fetch "
+        "--depth=1 https://github.com/a/b v1': Could not resolve host: github.com\n >\n"
+    )
+    assert failure_cause(log, ("https://github.com/a/b?ref=v1",)) == (
+        "remote base https://github.com/a/b?ref=v1: no network"
+    )
+
+
+def test_crd_scope_reads_spec_fields_not_schema_properties() -> None:
+    assert crd_scope(CRD) == ("example.com", "ClusterRuntime", "Cluster")
+
+
+@needs_kustomize
+def test_cluster_scoped_custom_resources_lose_the_stamped_namespace(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    top = tmp_path / "repo"
+    write(top / "rt/crd.yaml", CRD)
+    runtime = POD.replace("kind: Pod", "kind: ClusterRuntime").replace(
+        "apiVersion: v1", "apiVersion: example.com/v1"
+    )
+    write(top / "rt/runtime.yaml", runtime.replace("spec:\n", "spec:\n  hostNetwork: true\n"))
+    write(
+        top / "rt/kustomization.yaml", "namespace: apps\nresources:\n- crd.yaml\n- runtime.yaml\n"
+    )
+    write(top / "other/kustomization.yaml", "resources:\n- ../plain\n")
+    write(top / "plain/kustomization.yaml", "resources: []\n")
+    code, out, _ = run([str(top), "--format", "json", "--no-cache"], capsys)
+    findings = json.loads(out)["findings"]
+    assert {(f["kind"], f["namespace"]) for f in findings} == {("ClusterRuntime", None)}
+
+
+def git(top: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.email=t@e", "-c", "user.name=t", *args],
+        cwd=top,
+        check=True,
+        capture_output=True,
+    )
+
+
+@needs_kustomize
+def test_changed_since_checks_only_affected_roots(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    top = repository(tmp_path / "repo")
+    write(top / "other/kustomization.yaml", "resources:\n- pod.yaml\n")
+    write(top / "other/pod.yaml", POD.replace("name: p", "name: other"))
+    git(top, "init", "-q")
+    git(top, "add", "-A")
+    git(top, "commit", "-qm", "init")
+    monkeypatch.chdir(top)
+    edited = POD.replace("name: p", "name: other").replace(
+        "runAsNonRoot: true", "runAsNonRoot: true\n      privileged: true"
+    )
+    (top / "other/pod.yaml").write_text(edited)
+    code, out, _ = run([".", "--changed-since", "HEAD", "--format", "json", "--no-cache"], capsys)
+    data = json.loads(out)
+    checked = {i["path"] for i in data["inputs"] if i["status"] == "checked"}
+    assert checked == {"other"}
+    assert [(f["rule"], f["file"], f["line"]) for f in data["findings"] if not f["waived"]] == [
+        ("privileged", "other/pod.yaml", 11)
+    ]
+    code, out, _ = run(["--affected", "app/overlay/patch.yaml", "--format", "json"], capsys)
+    checked = {i["path"] for i in json.loads(out)["inputs"] if i["status"] == "checked"}
+    assert checked == {"app/overlay"}
+
+
+@needs_kustomize
+def test_diff_between_revisions_with_a_root_new_on_one_side(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    top = repository(tmp_path / "repo")
+    git(top, "init", "-q")
+    git(top, "add", "-A")
+    git(top, "commit", "-qm", "init")
+    write(top / "new/kustomization.yaml", "resources:\n- pod.yaml\n")
+    write(
+        top / "new/pod.yaml",
+        POD.replace("runAsNonRoot: true", "runAsNonRoot: true\n      privileged: true"),
+    )
+    git(top, "add", "-A")
+    git(top, "commit", "-qm", "new root")
+    monkeypatch.chdir(top)
+    code, out, err = run(["diff", "HEAD~1", "HEAD", ".", "--format", "json", "--no-cache"], capsys)
+    assert code == 1, err
+    data = json.loads(out)
+    assert [(f["rule"], f["input"], f["file"]) for f in data["added"]] == [
+        ("privileged", "new", "new/pod.yaml")
+    ]
+    assert data["fixed"] == []
+    for fmt in ("sarif", "github", "junit", "markdown"):
+        code, out, err = run(["diff", "HEAD~1", "HEAD", "--format", fmt, "--no-cache"], capsys)
+        assert code == 1 and "new/pod.yaml" in out, (fmt, err)
