@@ -39,7 +39,14 @@ from kubeflow_devtools.policy.origins import OriginResolver
 from kubeflow_devtools.policy.rules import DUPLICATE_OBJECT, all_rules
 from kubeflow_devtools.policy.scan import analyze, load_source, scan, waiver_findings
 from kubeflow_devtools.policy.scopes import unstamp
-from kubeflow_devtools.policy.sources import STDIN, Source, decode, expand_paths, open_source
+from kubeflow_devtools.policy.sources import (
+    MANIFEST_SUFFIXES,
+    STDIN,
+    Source,
+    decode,
+    expand_paths,
+    open_source,
+)
 from kubeflow_devtools.policy.waivers import Exclusion
 
 COMPONENT = "kind: Component: built only by the kustomizations that include it"
@@ -77,6 +84,9 @@ def scan_repository(paths: Sequence[str], options: Options, settings: Settings) 
     :func:`~kubeflow_devtools.policy.scan.scan` does (unchanged when no path is a repository)."""
     repositories = [discover(p) for p in paths if p != STDIN and os.path.isdir(p)]
     repositories = [r for r in repositories if any(i.kind != "files" for i in r.inputs)]
+    if not repositories and settings.changed is not None:
+        changed = (os.path.relpath(p) for p in sorted(settings.changed))
+        return scan([p for p in changed if _is_manifest(p)], options)
     if not repositories:
         return scan(paths, options)
     run = _Run(options, settings, Cache(settings.cache))
@@ -214,7 +224,9 @@ class _Run:
     def _check(self, item: Input, future: Future[Render]) -> InputResult:
         """Wait for an input's render and check it as a world of its own."""
         if item.kind == "files":
-            return self._check_files(item.path, item.reads)
+            changed = self.settings.changed
+            reads = [p for p in item.reads if changed is None or os.path.abspath(p) in changed]
+            return self._check_files(item.path, reads)
         try:
             render = future.result()
         except InputError as exc:
@@ -298,7 +310,7 @@ class _Run:
         duplicates = list(duplicate_findings(report.resources))
         report.findings = [replace(f, input=name) for f in [*report.findings, *duplicates]]
         report.workloads = [
-            Workload(w.admitted, tuple(replace(f, input=name) for f in w.findings))
+            Workload(w.admitted, tuple(replace(f, input=name) for f in w.findings), name)
             for w in report.workloads
         ]
         report.summary.findings = len(report.findings)
@@ -362,6 +374,10 @@ def rebase_report(report: Report, folder: str, shown: str) -> Report:
 
 
 _SUMMED = ("files", "documents", "non_objects", "resources", "containers", "injected_pods")
+
+
+def _is_manifest(path: str) -> bool:
+    return path.endswith(MANIFEST_SUFFIXES) and os.path.isfile(path)
 
 
 def _matches(pattern: str, paths: Sequence[str]) -> bool:

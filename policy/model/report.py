@@ -65,6 +65,8 @@ class Workload:
 
     admitted: Admitted
     findings: tuple[Finding, ...]
+    input: str | None = None
+    """The repository input it belongs to (``None`` outside repository mode)."""
 
     @property
     def rootless(self) -> bool:

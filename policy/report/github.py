@@ -27,7 +27,8 @@ def render_github(report: Report) -> str:
             props.append(f"file={_property(finding.file.removeprefix('./'))}")
             if finding.line is not None:
                 props.append(f"line={finding.line}")
-        props.append(f"title={_property(f'rootless-check {finding.rule}')}")
+        title = f"rootless-check {finding.rule}" + (f" ({finding.input})" if finding.input else "")
+        props.append(f"title={_property(title)}")
         where = (
             f"{finding.kind} {finding.namespace + '/' if finding.namespace else ''}{finding.name}"
         )
@@ -37,6 +38,12 @@ def render_github(report: Report) -> str:
         elif finding.baselined:
             message += " [in the baseline]"
         lines.append(f"::{command} {','.join(props)}::{_data(message)}")
+    for result in report.inputs:
+        if result.status in ("excluded", "skipped"):
+            title = f"rootless-check: {result.kind} {result.status}"
+            lines.append(
+                f"::notice title={_property(title)}::{_data(result.path)}: {_data(result.reason)}"
+            )
     for error in report.errors:
         props = [f"file={_property(error.file)}"]
         if error.line is not None:

@@ -1,5 +1,9 @@
 """JUnit XML: one test case per workload (pod spec), one failure per failing finding.
 
+Test suites are files, or in repository mode the inputs (kustomization roots, charts, plain
+files), each with a skipped test case per input that was excluded or skipped and an error
+per input that failed to build.
+
 Resources with findings but no pod spec (a Namespace, the injector's ConfigMap) get a test
 case of their own; unreadable input is a test case with an ``error``. Waived, baselined and
 warning findings are listed in the test case's ``system-out`` and do not fail it.
@@ -18,7 +22,7 @@ Key = tuple[str, str, str, str, str]
 
 
 def _resource_key(f: Finding) -> tuple[str, str, str, str]:
-    return (f.file or "", f.kind, f.namespace or "", f.name)
+    return (f.input or f.file or "", f.kind, f.namespace or "", f.name)
 
 
 def _case_name(kind: str, namespace: str, name: str, pod_path: str | None) -> str:
@@ -32,7 +36,8 @@ def report_to_junit(report: Report) -> ET.Element:
     for workload in report.workloads:
         pod = workload.admitted.pod
         r = pod.resource
-        cases.setdefault((r.file, r.kind, r.namespace or "", r.name, format_path(pod.path)), r.line)
+        group = workload.input or r.file
+        cases.setdefault((group, r.kind, r.namespace or "", r.name, format_path(pod.path)), r.line)
     by_case: dict[Key, list[Finding]] = defaultdict(list)
     for finding in report.findings:
         key = (*_resource_key(finding), finding.pod_path or "")
@@ -56,8 +61,9 @@ def report_to_junit(report: Report) -> ET.Element:
             classname=file or "rootless-check",
             name=_case_name(kind, namespace, name, key[4] or None),
         )
-        if file:
-            case.set("file", file)
+        located = next((f.file for f in findings if f.file), None) if findings else None
+        if located or file:
+            case.set("file", located or file)
         if cases[key] is not None:
             case.set("line", str(cases[key]))
         other = []
@@ -87,6 +93,13 @@ def report_to_junit(report: Report) -> ET.Element:
         _bump(suite, "failures", 1 if failures else 0)
         totals["tests"] += 1
         totals["failures"] += 1 if failures else 0
+    for result in report.inputs:
+        if result.status in ("excluded", "skipped"):
+            unchecked = ET.SubElement(root, "testsuite", name=result.path)
+            unchecked.attrib.update(tests="1", failures="0", errors="0", skipped="1")
+            entry = ET.SubElement(unchecked, "testcase", classname=result.path, name=result.kind)
+            ET.SubElement(entry, "skipped", message=f"{result.status}: {result.reason}")
+            totals["tests"] += 1
     if report.errors:
         suite = ET.SubElement(root, "testsuite", name="input errors")
         suite.attrib.update(

@@ -16,7 +16,8 @@ def _cell(text: str) -> str:
 
 
 def _where(f: Finding) -> str:
-    return f"{f.kind} {f.namespace + '/' if f.namespace else ''}{f.name}"
+    where = f"{f.kind} {f.namespace + '/' if f.namespace else ''}{f.name}"
+    return f"{f.input}: {where}" if f.input else where
 
 
 def render_markdown(report: Report) -> str:
@@ -39,6 +40,21 @@ def render_markdown(report: Report) -> str:
         out += [f"**{len(report.errors)} input error(s):**", ""]
         out += [f"- `{_cell(str(e))}`" for e in report.errors[:MAX_ROWS]]
         out.append("")
+    if report.inputs:
+        out += [
+            "### Inputs",
+            "",
+            "| input | kind | status | pods | failing | verdict or reason |",
+            "|---|---|---|---|---|---|",
+        ]
+        for result in report.inputs:
+            pods = str(len(result.report.workloads)) if result.report is not None else "-"
+            why = result.verdict if result.status == "checked" else result.reason
+            out.append(
+                f"| `{_cell(result.path)}` | {result.kind} | {result.status} | {pods} | "
+                f"{result.failing} | {_cell(why)} |"
+            )
+        out.append("")
     rows = report.namespace_summaries()
     if rows:
         out += [
@@ -49,8 +65,9 @@ def render_markdown(report: Report) -> str:
         ]
         for r in rows:
             ok = "yes" if r.rootless == r.workloads else "no"
+            name = f"{r.input}: {r.name}" if r.input else r.name
             out.append(
-                f"| {_cell(r.name)} | {ok} | {r.mesh} | {_cell(r.enforce)} | "
+                f"| {_cell(name)} | {ok} | {r.mesh} | {_cell(r.enforce)} | "
                 f"{r.rootless}/{r.workloads} | {r.injected} |"
             )
         out.append("")

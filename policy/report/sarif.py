@@ -75,6 +75,7 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
             "container": finding.container,
             "path": finding.path,
             "injected": finding.injected,
+            **({"input": finding.input} if finding.input else {}),
         },
     }
     if finding.rule in index:
@@ -109,6 +110,14 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
     return result
 
 
+def _inputs(report: Report) -> list[dict[str, Any]]:
+    """Repository mode: every input, with what became of it (results name theirs)."""
+    return [
+        {"path": r.path, "kind": r.kind, "status": r.status, "reason": r.reason}
+        for r in report.inputs
+    ]
+
+
 def report_to_sarif(report: Report) -> dict[str, Any]:
     """The report as a SARIF 2.1.0 log."""
     rules = report.rules
@@ -127,6 +136,7 @@ def report_to_sarif(report: Report) -> dict[str, Any]:
                     }
                 },
                 "results": [_result(f, index) for f in report.findings],
+                **({"properties": {"inputs": _inputs(report)}} if report.inputs else {}),
                 "invocations": [
                     {
                         "executionSuccessful": not report.errors,

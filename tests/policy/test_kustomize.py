@@ -66,7 +66,7 @@ def test_failed_render_is_exit_2_with_kustomize_message(
     assert main([str(folder)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1
-    assert err.startswith(f"rootless-check: error: {folder}: kustomize render failed:")
+    assert err.startswith(f"rootless-check: error: {folder}: kustomize build failed:")
     assert "missing.yaml" in err
 
 

@@ -211,7 +211,7 @@ def test_cluster_scoped_custom_resources_lose_the_stamped_namespace(
     )
     write(top / "other/kustomization.yaml", "resources:\n- ../plain\n")
     write(top / "plain/kustomization.yaml", "resources: []\n")
-    code, out, _ = run([str(top), "--format", "json", "--no-cache"], capsys)
+    _, out, _ = run([str(top), "--format", "json", "--no-cache"], capsys)
     findings = json.loads(out)["findings"]
     assert {(f["kind"], f["namespace"]) for f in findings} == {("ClusterRuntime", None)}
 
@@ -240,14 +240,14 @@ def test_changed_since_checks_only_affected_roots(
         "runAsNonRoot: true", "runAsNonRoot: true\n      privileged: true"
     )
     (top / "other/pod.yaml").write_text(edited)
-    code, out, _ = run([".", "--changed-since", "HEAD", "--format", "json", "--no-cache"], capsys)
+    _, out, _ = run([".", "--changed-since", "HEAD", "--format", "json", "--no-cache"], capsys)
     data = json.loads(out)
     checked = {i["path"] for i in data["inputs"] if i["status"] == "checked"}
     assert checked == {"other"}
     assert [(f["rule"], f["file"], f["line"]) for f in data["findings"] if not f["waived"]] == [
         ("privileged", "other/pod.yaml", 11)
     ]
-    code, out, _ = run(["--affected", "app/overlay/patch.yaml", "--format", "json"], capsys)
+    _, out, _ = run(["--affected", "app/overlay/patch.yaml", "--format", "json"], capsys)
     checked = {i["path"] for i in json.loads(out)["inputs"] if i["status"] == "checked"}
     assert checked == {"app/overlay"}
 
