@@ -72,13 +72,6 @@ class Settings:
     timeout: float = kustomize.DEFAULT_TIMEOUT
 
 
-def is_repository(path: str) -> bool:
-    """Whether ``path`` is a folder that holds a kustomization or a Helm chart (below it)."""
-    if path == STDIN or not os.path.isdir(path):
-        return False
-    return any(i.kind != "files" for i in discover(path).inputs)
-
-
 def scan_repository(paths: Sequence[str], options: Options, settings: Settings) -> Report:
     """Check ``paths``: folders with kustomizations or charts input by input, the rest as
     :func:`~kubeflow_devtools.policy.scan.scan` does (unchanged when no path is a repository)."""

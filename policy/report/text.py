@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 
 from kubeflow_devtools.policy.model.findings import Finding, fails_run
 from kubeflow_devtools.policy.model.report import InputResult, Report
+
+COLLAPSE = 5
+"""More inputs than this skipped for one reason are one line (JSON lists each of them)."""
 
 _COLORS = {"error": "31", "warning": "33", "ok": "32", "dim": "2", "bold": "1"}
 
@@ -27,10 +31,16 @@ def render_text(report: Report, *, color: bool = False, quiet: bool = False) -> 
     shown = [f for f in report.findings if not quiet or fails_run(f, report.options.fail_on)]
     resources = 0
     if report.inputs:
+        reasons = Counter(r.reason for r in report.inputs if r.status == "skipped")
+        common = {reason for reason, n in reasons.items() if n > COLLAPSE}
         for result in report.inputs:
+            if result.status == "skipped" and result.reason in common:
+                continue
             lines.append(_input_line(result, paint))
             own = [f for f in shown if f.input == result.path]
             resources += _finding_lines(own, lines, paint, "  ")
+        for reason in sorted(common):
+            lines.append(paint(f"{reasons[reason]} inputs skipped: {reason}", "dim"))
         lines.append("")
         shown = [f for f in shown if f.input is None]
     resources += _finding_lines(shown, lines, paint, "")

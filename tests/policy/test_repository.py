@@ -278,3 +278,74 @@ def test_diff_between_revisions_with_a_root_new_on_one_side(
     for fmt in ("sarif", "github", "junit", "markdown"):
         code, out, err = run(["diff", "HEAD~1", "HEAD", "--format", fmt, "--no-cache"], capsys)
         assert code == 1 and "new/pod.yaml" in out, (fmt, err)
+
+
+INJECTOR = """\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: istio-sidecar-injector
+  namespace: istio-system
+data:
+  values: '{"pilot": {"cni": {"enabled": false}}}'
+"""
+
+NAMESPACE = """\
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: shared
+  labels:
+    {labels}
+"""
+
+
+@needs_kustomize
+def test_config_assumes_a_mesh_overlay_and_excludes_with_a_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    top = tmp_path / "repo"
+    write(top / "mesh/injector.yaml", INJECTOR)
+    write(top / "mesh/kustomization.yaml", "resources:\n- injector.yaml\n")
+    write(top / "app/ns.yaml", NAMESPACE.format(labels="istio-injection: enabled"))
+    write(top / "app/pod.yaml", POD.replace("metadata:\n", "metadata:\n  namespace: shared\n"))
+    write(top / "app/kustomization.yaml", "resources:\n- ns.yaml\n- pod.yaml\n")
+    write(top / "broken/kustomization.yaml", "resources:\n- missing.yaml\n")
+    write(
+        top / ".rootless-check.yaml",
+        "meshOverlay: mesh\nexclude:\n- path: broken\n  reason: broken upstream (issue 1)\n",
+    )
+    monkeypatch.chdir(top)
+    code, out, err = run([".", "--format", "json", "--no-cache"], capsys)
+    assert code == 1, err
+    data = json.loads(out)
+    status = {i["path"]: (i["status"], i["reason"]) for i in data["inputs"]}
+    assert status["broken"] == ("excluded", "broken upstream (issue 1)")
+    app = [f for f in data["findings"] if f["input"] == "app" and not f["waived"]]
+    assert "istioInit" in {f["rule"] for f in app}
+    # the pod is compliant as written: what it gets is what the assumed mesh injects
+    assert all(f["injected"] for f in app if f["kind"] == "Pod")
+    (top / ".rootless-check.yaml").write_text("exclude: [broken]\n")
+    code, out, err = run([".", "--format", "json", "--no-cache"], capsys)
+    assert code == 0, out
+
+
+@needs_kustomize
+def test_each_root_has_its_own_namespaces(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    top = tmp_path / "repo"
+    labels = "pod-security.kubernetes.io/enforce: {}"
+    write(top / "loose/ns.yaml", NAMESPACE.format(labels=labels.format("privileged")))
+    write(top / "loose/kustomization.yaml", "resources:\n- ns.yaml\n")
+    write(top / "strict/ns.yaml", NAMESPACE.format(labels=labels.format("restricted")))
+    bare = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: bare\n  namespace: shared\n"
+    write(top / "strict/pod.yaml", bare + "spec:\n  containers:\n  - name: c\n    image: b\n")
+    write(top / "strict/kustomization.yaml", "resources:\n- pod.yaml\n- ns.yaml\n")
+    code, out, _ = run([str(top), "--format", "json", "--no-cache"], capsys)
+    data = json.loads(out)
+    violations = [f for f in data["findings"] if f["rule"] == "namespaceLevelViolation"]
+    assert [f["input"] for f in violations] == [str(top / "strict")]
+    rows = {(r["input"], r["name"]): r["enforce"] for r in data["namespaces"]}
+    assert rows == {(str(top / "strict"), "shared"): "restricted"}
+    assert code == 1
