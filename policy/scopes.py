@@ -48,6 +48,23 @@ BUILT_IN_CLUSTER_KINDS = frozenset(
 )
 """``(group, kind)`` of Kubernetes' cluster-scoped kinds."""
 
+KNOWN_CLUSTER_CUSTOM_KINDS = frozenset(
+    {
+        ("serving.kserve.io", "ClusterServingRuntime"),
+        ("serving.kserve.io", "ClusterStorageContainer"),
+        ("serving.kserve.io", "LocalModelCache"),
+        ("serving.kserve.io", "LocalModelNode"),
+        ("serving.kserve.io", "LocalModelNodeGroup"),
+        ("trainer.kubeflow.org", "ClusterTrainingRuntime"),
+        ("argoproj.io", "ClusterWorkflowTemplate"),
+        ("kubeflow.org", "Profile"),
+        ("cert-manager.io", "ClusterIssuer"),
+    }
+)
+"""``(group, kind)`` of the cluster-scoped custom resources of the Kubeflow platform, as their
+CRDs say (``scope: Cluster`` in kubeflow/manifests@009c880, ``example``'s render), for inputs
+that hold such a resource without its CRD (an overlay that adds a runtime)."""
+
 _SPEC = re.compile(r"^spec:[ \t]*\r?\n(?:[ \t]*(?:#.*)?\r?\n)*([ \t]+)\S", re.MULTILINE)
 
 
@@ -87,7 +104,8 @@ def unstamp(resources: Iterable[Resource], custom: set[tuple[str, str]]) -> Iter
     """The resources, with no namespace on those whose kind is cluster-scoped."""
     for resource in resources:
         key = (resource.group, resource.kind)
-        if resource.namespace and (key in custom or key in BUILT_IN_CLUSTER_KINDS):
+        known = key in BUILT_IN_CLUSTER_KINDS or key in KNOWN_CLUSTER_CUSTOM_KINDS
+        if resource.namespace and (known or key in custom):
             yield replace(resource, namespace=None)
         else:
             yield resource

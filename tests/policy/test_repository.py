@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 import shutil
 import subprocess
 from pathlib import Path
@@ -349,3 +351,45 @@ def test_each_root_has_its_own_namespaces(
     rows = {(r["input"], r["name"]): r["enforce"] for r in data["namespaces"]}
     assert rows == {(str(top / "strict"), "shared"): "restricted"}
     assert code == 1
+
+
+@needs_kustomize
+@pytest.mark.skipif(shutil.which("bash") is None, reason="bash is needed")
+def test_action_checks_what_a_pull_request_affects(tmp_path: Path) -> None:
+    origin = tmp_path / "origin.git"
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(origin)], check=True)
+    work = repository(tmp_path / "work")
+    write(work / "other/kustomization.yaml", "resources:\n- pod.yaml\n")
+    write(work / "other/pod.yaml", POD.replace("name: p", "name: other"))
+    git(work, "init", "-q", "-b", "main")
+    git(work, "add", "-A")
+    git(work, "commit", "-qm", "base")
+    git(work, "remote", "add", "origin", str(origin))
+    git(work, "push", "-q", "origin", "main")
+    git(work, "checkout", "-q", "-b", "change")
+    (work / "other/pod.yaml").write_text(
+        POD.replace("name: p", "name: other").replace(
+            "runAsNonRoot: true", "runAsNonRoot: true\n      privileged: true"
+        )
+    )
+    git(work, "commit", "-qam", "change")
+    git(work, "update-ref", "-d", "refs/remotes/origin/main")  # as a fresh checkout: no base
+    root = Path(__file__).resolve().parents[2]
+    output = tmp_path / "out"
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "INPUT_SARIF_FILE": str(tmp_path / "r.sarif"),
+        "INPUT_ARGS": "--no-cache",
+        "GITHUB_OUTPUT": str(output),
+        "GITHUB_EVENT_NAME": "pull_request",
+        "GITHUB_BASE_REF": "main",
+    }
+    script = root / ".github/actions/rootless-check/run.sh"
+    result = subprocess.run(
+        ["bash", str(script)], env=env, cwd=work, capture_output=True, text=True, check=False
+    )
+    assert "exit-code=1" in output.read_text(), result.stdout + result.stderr
+    errors = [line for line in result.stdout.splitlines() if line.startswith("::error")]
+    assert len(errors) == 1 and "file=other/pod.yaml,line=11" in errors[0]
+    assert "app/overlay" in result.stdout  # listed: not affected by the change

@@ -6,7 +6,7 @@
 # last step fails with the recorded code.
 set -uo pipefail
 
-: "${INPUT_PATHS:?the paths input is required}"
+INPUT_PATHS="${INPUT_PATHS:-.}"
 sarif="${INPUT_SARIF_FILE:-rootless-check.sarif}"
 summary="$(mktemp)"
 trap 'rm -f "$summary"' EXIT
@@ -16,6 +16,17 @@ args=(--format github --sarif "$sarif" --markdown "$summary"
       --mesh "${INPUT_MESH:-auto}" --fail-on "${INPUT_FAIL_ON:-error}")
 [ -n "${INPUT_CONFIG:-}" ] && args+=(--config "$INPUT_CONFIG")
 [ -n "${INPUT_BASELINE:-}" ] && args+=(--baseline "$INPUT_BASELINE")
+# On pull requests, check what the pull request affects: the roots whose build reads a file it
+# changed (against the merge base with the base branch).
+changed="${INPUT_CHANGED_SINCE:-}"
+if [ -z "$changed" ] && [ "${GITHUB_EVENT_NAME:-}" = "pull_request" ] && [ -n "${GITHUB_BASE_REF:-}" ]; then
+  git fetch --quiet --no-tags origin \
+    "+refs/heads/${GITHUB_BASE_REF}:refs/remotes/origin/${GITHUB_BASE_REF}" 2>/dev/null || true
+  changed="origin/${GITHUB_BASE_REF}"
+fi
+if [ -n "$changed" ] && [ "$changed" != "none" ]; then
+  args+=(--changed-since "$changed")
+fi
 if [ -n "${INPUT_ARGS:-}" ]; then
   read -r -a extra <<< "$INPUT_ARGS"
   args+=("${extra[@]}")
