@@ -117,6 +117,7 @@ class _Run:
     errors: list[InputError] = field(default_factory=list)
     mesh: MeshConfig | None = None
     mesh_key: str = ""
+    skipped: list[InputResult] = field(default_factory=list)
 
     def execute(self, repositories: list[Repository], plain: list[str]) -> Report:
         """Select, build and check every input; one report for all of them."""
@@ -141,7 +142,7 @@ class _Run:
                 results[at] = self._check(item, future)
         if plain:
             results.append(self._check_files(", ".join(plain), plain))
-        return self._report([r for r in results if r is not None])
+        return self._report([*(r for r in results if r is not None), *self.skipped])
 
     def _know_patches(self, repo: Repository) -> None:
         for node in repo.nodes.values():
@@ -149,10 +150,9 @@ class _Run:
 
     def _status(self, repo: Repository, item: Input) -> tuple[str, str] | None:
         """``(status, reason)`` of an input that is not built, else ``None``."""
-        relative = os.path.relpath(item.path, repo.top)
-        for exclusion in self.settings.exclude:
-            if _matches(exclusion.pattern, (item.path, relative)):
-                return "excluded", exclusion.reason
+        exclusion = self._excluded(item.path, os.path.relpath(item.path, repo.top))
+        if exclusion is not None and item.kind != "files":
+            return "excluded", exclusion.reason
         if item.component:
             return "skipped", COMPONENT
         changed = self.settings.changed
@@ -161,6 +161,10 @@ class _Run:
         if item.kind == "helm" and helm.helm_binary() is None:
             return "skipped", helm.NOT_INSTALLED
         return None
+
+    def _excluded(self, *paths: str) -> Exclusion | None:
+        """The first exclusion whose pattern matches one of ``paths`` (or a folder above)."""
+        return next((e for e in self.settings.exclude if _matches(e.pattern, paths)), None)
 
     def _assume_mesh(self) -> None:
         """Build the mesh overlay the settings name, if any, and read its Istio configuration."""
@@ -218,8 +222,16 @@ class _Run:
         """Wait for an input's render and check it as a world of its own."""
         if item.kind == "files":
             changed = self.settings.changed
-            reads = [p for p in item.reads if changed is None or os.path.abspath(p) in changed]
-            return self._check_files(item.path, reads)
+            reads = []
+            for path in item.reads:
+                if changed is not None and os.path.abspath(path) not in changed:
+                    continue
+                exclusion = self._excluded(path, os.path.relpath(path, item.path))
+                if exclusion is None:
+                    reads.append(path)
+                else:
+                    self.skipped.append(InputResult(path, "files", "excluded", exclusion.reason))
+            return self._check_files(item.path, reads, found=True)
         try:
             render = future.result()
         except InputError as exc:
@@ -248,17 +260,28 @@ class _Run:
             item.path, item.kind, "checked", "", seconds, report=report, cached=cached is not None
         )
 
-    def _check_files(self, name: str, paths: Sequence[str]) -> InputResult:
-        """Plain manifests, read as before (:func:`~.sources.expand_paths`), as one world."""
+    def _check_files(self, name: str, paths: Sequence[str], found: bool = False) -> InputResult:
+        """Plain manifests, read as before (:func:`~.sources.expand_paths`), as one world.
+
+        ``found``: the files were found by discovery (not named on the command line): a file
+        that holds no Kubernetes object, or a Go template (``{{``) that is no YAML, is listed
+        as skipped instead.
+        """
         report = Report(self.options)
         for path in expand_paths(list(paths)):
             if isinstance(path, InputError):
                 report.errors.append(path)
                 continue
+            before = (len(report.resources), len(report.errors))
             try:
                 load_source(open_source(path), report)
             except InputError as exc:
                 report.errors.append(exc)
+            if found and isinstance(path, str):
+                reason = _not_a_manifest(path, report, before)
+                if reason is not None:
+                    del report.resources[before[0] :], report.errors[before[1] :]
+                    self.skipped.append(InputResult(path, "files", "skipped", reason))
         self.usage.update(self._finish(name, report))
         return InputResult(name, "files", "checked", report=report)
 
@@ -369,6 +392,22 @@ def rebase_report(report: Report, folder: str, shown: str) -> Report:
 _SUMMED = ("files", "documents", "non_objects", "resources", "containers", "injected_pods")
 
 
+TEMPLATE = "a Go template (Helm), not YAML: not a manifest"
+NO_OBJECT = "holds no Kubernetes object: not a manifest"
+
+
+def _not_a_manifest(path: str, report: Report, before: tuple[int, int]) -> str | None:
+    """Why a file just read is no manifest (a template, or no object in it), else ``None``."""
+    resources, errors = before
+    if len(report.errors) > errors:
+        try:
+            text = Path(path).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+        return TEMPLATE if "{{" in text else None
+    return NO_OBJECT if len(report.resources) == resources else None
+
+
 def _is_manifest(path: str) -> bool:
     return path.endswith(MANIFEST_SUFFIXES) and os.path.isfile(path)
 
@@ -385,10 +424,18 @@ def _matches(pattern: str, paths: Sequence[str]) -> bool:
 
 
 def duplicate_findings(resources: Sequence[Resource]) -> Iterator[Finding]:
-    """``duplicateObject`` for every definition of an object after its first one."""
-    first: dict[tuple[str, str, str, str], Resource] = {}
+    """``duplicateObject`` for every definition of an object after its first one in the same
+    source (a build, a chart's render, one plain file: plain files are alternatives, samples,
+    not one installation)."""
+    first: dict[tuple[str, str, str, str, str], Resource] = {}
     for resource in resources:
-        key = (resource.group, resource.kind, resource.namespace or "", resource.name)
+        key = (
+            resource.file,
+            resource.group,
+            resource.kind,
+            resource.namespace or "",
+            resource.name,
+        )
         if not resource.name:
             continue
         if key not in first:

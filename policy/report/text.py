@@ -9,7 +9,8 @@ from kubeflow_devtools.policy.model.findings import Finding, fails_run
 from kubeflow_devtools.policy.model.report import InputResult, Report
 
 COLLAPSE = 5
-"""More inputs than this skipped for one reason are one line (JSON lists each of them)."""
+"""More plain files than this skipped or excluded for one reason, or more inputs than this
+that a change did not affect, are one line (the JSON report lists each of them)."""
 
 _COLORS = {"error": "31", "warning": "33", "ok": "32", "dim": "2", "bold": "1"}
 
@@ -31,16 +32,17 @@ def render_text(report: Report, *, color: bool = False, quiet: bool = False) -> 
     shown = [f for f in report.findings if not quiet or fails_run(f, report.options.fail_on)]
     resources = 0
     if report.inputs:
-        reasons = Counter(r.reason for r in report.inputs if r.status == "skipped")
-        common = {reason for reason, n in reasons.items() if n > COLLAPSE}
+        reasons = Counter((r.status, r.reason) for r in report.inputs if _collapsible(r))
+        common = {key for key, n in reasons.items() if n > COLLAPSE}
         for result in report.inputs:
-            if result.status == "skipped" and result.reason in common:
+            if _collapsible(result) and (result.status, result.reason) in common:
                 continue
             lines.append(_input_line(result, paint))
             own = [f for f in shown if f.input == result.path]
             resources += _finding_lines(own, lines, paint, "  ")
-        for reason in sorted(common):
-            lines.append(paint(f"{reasons[reason]} inputs skipped: {reason}", "dim"))
+        for status, reason in sorted(common):
+            count = reasons[(status, reason)]
+            lines.append(paint(f"{count} inputs {status}: {reason}", "dim"))
         lines.append("")
         shown = [f for f in shown if f.input is None]
     resources += _finding_lines(shown, lines, paint, "")
@@ -69,6 +71,13 @@ def render_text(report: Report, *, color: bool = False, quiet: bool = False) -> 
         + (f"; {s.errors} input error(s)" if s.errors else "")
     )
     return "\n".join(lines) + "\n"
+
+
+def _collapsible(result: InputResult) -> bool:
+    """Plain files not checked, and inputs a change did not affect, may share one line."""
+    if result.status not in ("skipped", "excluded"):
+        return False
+    return result.kind == "files" or result.reason.startswith("not affected")
 
 
 def _input_line(result: InputResult, paint: Callable[[str, str], str]) -> str:
