@@ -393,3 +393,20 @@ def test_action_checks_what_a_pull_request_affects(tmp_path: Path) -> None:
     errors = [line for line in result.stdout.splitlines() if line.startswith("::error")]
     assert len(errors) == 1 and "file=other/pod.yaml,line=11" in errors[0]
     assert "app/overlay" in result.stdout  # listed: not affected by the change
+
+
+@needs_kustomize
+def test_templates_and_data_files_outside_charts_are_skipped_not_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    top = repository(tmp_path / "repo")
+    write(top / "plain/data.json", '{"weights": [1, 2, 3]}\n')
+    write(top / "fragments/patch.yaml", 'kind: Pod\nspec:\n  {{- include "x" . | nindent 2 }}\n')
+    write(top / "samples/pod.yaml", POD.replace("runAsNonRoot: true", "privileged: true"))
+    args = [str(top), "--format", "json", "--no-cache", "--exclude", "samples"]
+    code, out, err = run(args, capsys)
+    assert code == 1 and "invalid YAML" not in err
+    status = {Path(i["path"]).name: (i["status"], i["reason"]) for i in json.loads(out)["inputs"]}
+    assert status["data.json"] == ("skipped", "holds no Kubernetes object: not a manifest")
+    assert status["patch.yaml"] == ("skipped", "a Go template (Helm), not YAML: not a manifest")
+    assert status["pod.yaml"] == ("excluded", "excluded by --exclude samples")
