@@ -9,9 +9,8 @@ chart is listed as skipped, with the reason.
 from __future__ import annotations
 
 import shutil
-import subprocess
 
-from kubeflow_devtools.policy.kustomize import DEFAULT_TIMEOUT
+from kubeflow_devtools.policy.kustomize import DEFAULT_TIMEOUT, run_tool
 
 RELEASE = "rootless-check"
 """The release name the chart is rendered under."""
@@ -29,18 +28,9 @@ def render_chart(chart: str, timeout: float = DEFAULT_TIMEOUT) -> tuple[bytes | 
     helm = helm_binary()
     if helm is None:
         return None, NOT_INSTALLED
-    try:
-        result = subprocess.run(
-            [helm, "template", RELEASE, chart],
-            capture_output=True,
-            timeout=timeout,
-            check=False,
-            stdin=subprocess.DEVNULL,
-        )
-    except subprocess.TimeoutExpired:
-        return None, f"helm template timed out after {timeout:g}s"
-    except OSError as exc:
-        return None, f"cannot run {helm}: {exc.strerror or exc}"
+    result = run_tool([helm, "template", RELEASE, chart], timeout)
+    if isinstance(result, str):
+        return None, f"helm template {result}"
     if result.returncode != 0:
         lines = result.stderr.decode("utf-8", "replace").strip().splitlines()
         cause = lines[-1] if lines else "no message"

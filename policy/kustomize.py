@@ -46,25 +46,34 @@ def render_command(folder: str) -> list[str]:
     )
 
 
+def run_tool(command: list[str], timeout: float) -> subprocess.CompletedProcess[bytes] | str:
+    """Run a renderer (kustomize, kubectl, helm) with a timeout, its output captured.
+
+    Args:
+        command: The command line.
+        timeout: Seconds before it is stopped.
+
+    Returns:
+        The finished process, or why it could not run or finish (``timed out after 5s``).
+    """
+    try:
+        return subprocess.run(
+            command, capture_output=True, timeout=timeout, check=False, stdin=subprocess.DEVNULL
+        )
+    except subprocess.TimeoutExpired:
+        return f"timed out after {timeout:g}s"
+    except OSError as exc:
+        return f"cannot run {command[0]}: {exc.strerror or exc}"
+
+
 def render(folder: str, timeout: float = DEFAULT_TIMEOUT) -> bytes:
     """Render a kustomization folder; its YAML output as bytes.
 
     Raises :class:`InputError` with kustomize's message when the render fails or times out.
     """
-    command = render_command(folder)
-    try:
-        result = subprocess.run(
-            command,
-            capture_output=True,
-            timeout=timeout,
-            check=False,
-            stdin=subprocess.DEVNULL,
-            cwd=Path.cwd(),
-        )
-    except subprocess.TimeoutExpired:
-        raise InputError(folder, None, f"kustomize render timed out after {timeout:g}s") from None
-    except OSError as exc:
-        raise InputError(folder, None, f"cannot run {command[0]}: {exc.strerror or exc}") from None
+    result = run_tool(render_command(folder), timeout)
+    if isinstance(result, str):
+        raise InputError(folder, None, f"kustomize render {result}")
     if result.returncode != 0:
         message = " ".join(result.stderr.decode("utf-8", "replace").split())
         raise InputError(folder, None, f"kustomize render failed: {message or 'no message'}")
@@ -118,19 +127,9 @@ def build(folder: str, timeout: float = DEFAULT_TIMEOUT, remotes: tuple[str, ...
     with tempfile.TemporaryDirectory(prefix="rootless-check-") as wrapper:
         target = os.path.relpath(os.path.abspath(folder), wrapper)
         Path(wrapper, "kustomization.yaml").write_text(WRAPPER.format(target=target))
-        command = render_command(wrapper)
-        try:
-            result = subprocess.run(
-                command,
-                capture_output=True,
-                timeout=timeout,
-                check=False,
-                stdin=subprocess.DEVNULL,
-            )
-        except subprocess.TimeoutExpired:
-            return Build(folder, None, wrapper, f"timed out after {timeout:g}s")
-        except OSError as exc:
-            return Build(folder, None, wrapper, f"cannot run {command[0]}: {exc.strerror or exc}")
+        result = run_tool(render_command(wrapper), timeout)
+    if isinstance(result, str):
+        return Build(folder, None, wrapper, result)
     if result.returncode == 0:
         return Build(folder, result.stdout, wrapper)
     log = result.stderr.decode("utf-8", "replace")

@@ -15,10 +15,7 @@ from kubeflow_devtools.policy.cli import main
 from kubeflow_devtools.policy.discovery import discover
 from kubeflow_devtools.policy.kustomize import failure_cause
 from kubeflow_devtools.policy.scopes import crd_scope
-
-needs_kustomize = pytest.mark.skipif(
-    not (shutil.which("kustomize") or shutil.which("kubectl")), reason="no kustomize or kubectl"
-)
+from tests.policy.test_kustomize import needs_kustomize
 
 POD = """\
 apiVersion: v1
