@@ -247,8 +247,13 @@ def _options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Optio
 
 
 def _config(args: argparse.Namespace) -> Config | None:
-    """The configuration file: ``--config``, else ``.rootless-check.yaml`` if it exists."""
+    """The configuration file: ``--config``, else ``.rootless-check.yaml`` in the current
+    folder, else in the one folder PATH given (the repository checked from elsewhere)."""
     path = args.config or (CONFIG_FILE if os.path.isfile(CONFIG_FILE) else None)
+    folders = [p for p in getattr(args, "paths", []) if os.path.isdir(p)]
+    if path is None and len(folders) == 1:
+        candidate = os.path.join(folders[0], CONFIG_FILE)
+        path = candidate if os.path.isfile(candidate) else None
     return load_config(path) if path is not None else None
 
 
@@ -263,7 +268,8 @@ def _settings(args: argparse.Namespace, config: Config | None, top: str = ".") -
     if config is not None and config.file is not None:
         folder = os.path.relpath(os.path.dirname(os.path.abspath(config.file)))
         moved = os.path.normpath(os.path.join(top, folder))
-        exclude += [replace(e, pattern=os.path.join(moved, e.pattern)) for e in config.exclude]
+        absolute = os.path.abspath(moved)
+        exclude += [replace(e, pattern=os.path.join(absolute, e.pattern)) for e in config.exclude]
         if config.mesh_overlay is not None:
             overlay = os.path.normpath(os.path.join(moved, config.mesh_overlay))
     cache = None

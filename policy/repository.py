@@ -150,7 +150,8 @@ class _Run:
 
     def _status(self, repo: Repository, item: Input) -> tuple[str, str] | None:
         """``(status, reason)`` of an input that is not built, else ``None``."""
-        exclusion = self._excluded(item.path, os.path.relpath(item.path, repo.top))
+        relative = os.path.relpath(item.path, repo.top)
+        exclusion = self._excluded(item.path, relative, os.path.abspath(item.path))
         if exclusion is not None and item.kind != "files":
             return "excluded", exclusion.reason
         if item.component:
@@ -189,7 +190,9 @@ class _Run:
         key = None
         if not item.remotes:
             command = kustomize.render_command(".")
-            key = self.cache.key(item.reads, "build", os.path.abspath(item.path), *command)
+            binary = os.stat(command[0])
+            tool = f"{command[0]}:{binary.st_size}:{binary.st_mtime_ns}"
+            key = self.cache.key(item.reads, "build", os.path.abspath(item.path), tool, *command)
             cached = self.cache.load("builds", key)
             if cached is not None:
                 base, _, text = cached.decode("utf-8").partition("\n")
@@ -226,7 +229,8 @@ class _Run:
             for path in item.reads:
                 if changed is not None and os.path.abspath(path) not in changed:
                     continue
-                exclusion = self._excluded(path, os.path.relpath(path, item.path))
+                relative = os.path.relpath(path, item.path)
+                exclusion = self._excluded(path, relative, os.path.abspath(path))
                 if exclusion is None:
                     reads.append(path)
                 else:
@@ -243,7 +247,9 @@ class _Run:
             return InputResult(
                 item.path, item.kind, "failed", render.cause, render.seconds, render.log
             )
-        check_key = self._check_key(render.key) if render.key is not None else None
+        check_key = None
+        if render.key is not None:
+            check_key = self._check_key(render.key, item.path)
         cached = self._cached(check_key)
         if cached is not None:
             report, usage = cached
@@ -299,13 +305,16 @@ class _Run:
         report.options = self.options
         return report, usage
 
-    def _check_key(self, build_key: str) -> str:
-        """The key of an input's check results: its build, the options, the mesh, the code."""
+    def _check_key(self, build_key: str, shown: str) -> str:
+        """The key of an input's check results: its build, how its paths are shown (they are
+        relative to the working directory), the options, the mesh, the code."""
         options = self.options
         labels = sorted((k, sorted(v.items())) for k, v in options.namespace_labels.items())
         return digest(
             [
                 build_key,
+                shown,
+                os.getcwd(),
                 self.mesh_key,
                 repr((options.level, options.version, options.mesh, options.fail_on)),
                 repr((labels, options.waivers, options.today, options.schema_version)),

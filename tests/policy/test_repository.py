@@ -327,6 +327,9 @@ def test_config_assumes_a_mesh_overlay_and_excludes_with_a_reason(
     (top / ".rootless-check.yaml").write_text("exclude: [broken]\n")
     code, out, err = run([".", "--format", "json", "--no-cache"], capsys)
     assert code == 0, out
+    monkeypatch.chdir(tmp_path)  # the repository's configuration, checked from elsewhere
+    code, out, err = run([str(top), "--no-cache"], capsys)
+    assert code == 0, out + err
 
 
 @needs_kustomize
