@@ -410,3 +410,42 @@ def test_templates_and_data_files_outside_charts_are_skipped_not_errors(
     assert status["data.json"] == ("skipped", "holds no Kubernetes object: not a manifest")
     assert status["patch.yaml"] == ("skipped", "a Go template (Helm), not YAML: not a manifest")
     assert status["pod.yaml"] == ("excluded", "excluded by --exclude samples")
+
+
+@needs_kustomize
+def test_a_chart_is_rendered_by_helm_when_installed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    top = repository(tmp_path / "repo")
+    tools = tmp_path / "bin"
+    render = POD.replace("runAsNonRoot: true", "runAsNonRoot: true\n      privileged: true")
+    # a stand-in for helm: `helm template RELEASE CHART` prints the chart's render, which
+    # defines one object twice (as a chart with two templates of one name would)
+    write(tools / "helm", f"#!/bin/sh\ncat <<'EOF'\n{render}---\n{render}EOF\n").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
+    code, out, _ = run([str(top), "--format", "json", "--no-cache"], capsys)
+    data = json.loads(out)
+    [chart] = [i for i in data["inputs"] if i["kind"] == "helm"]
+    assert (chart["status"], chart["pods"]) == ("checked", 2)
+    rules = {f["rule"] for f in data["findings"] if f["input"] == chart["path"]}
+    assert {"privileged", "duplicateObject"} <= rules
+    assert code == 1
+
+
+@needs_kustomize
+def test_every_format_groups_by_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    top = repository(tmp_path / "repo")
+    overlay = str(top / "app/overlay")
+    base = [str(top), "--no-cache", "--format"]
+    sarif = json.loads(run([*base, "sarif"], capsys)[1])["runs"][0]
+    assert {r["properties"]["input"] for r in sarif["results"]} == {overlay}
+    assert {i["status"] for i in sarif["properties"]["inputs"]} == {"checked", "skipped"}
+    github = run([*base, "github"], capsys)[1]
+    assert f"title=rootless-check privileged ({overlay.replace(':', '%3A')})" in github
+    assert "::notice title=rootless-check%3A kustomization skipped::" in github
+    junit = run([*base, "junit"], capsys)[1]
+    assert f'<testsuite name="{overlay}"' in junit and "<skipped" in junit
+    markdown = run([*base, "markdown"], capsys)[1]
+    assert "### Inputs" in markdown and f"`{overlay}` | kustomization | checked" in markdown
+    text = run([*base, "text"], capsys)[1]
+    assert text.startswith(f"{overlay}  (kustomization)  1 pod(s)  not rootless")
