@@ -15,14 +15,16 @@ and no chart (files, plain folders, standard input) are checked exactly as :func
 
 from __future__ import annotations
 
+import fnmatch
+import functools
 import os
 import pickle
+import re
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from fnmatch import fnmatchcase
 from pathlib import Path
 
 from kubeflow_devtools.policy import helm, kustomize
@@ -165,7 +167,14 @@ class _Run:
 
     def _excluded(self, *paths: str) -> Exclusion | None:
         """The first exclusion whose pattern matches one of ``paths`` (or a folder above)."""
-        return next((e for e in self.settings.exclude if _matches(e.pattern, paths)), None)
+        if not self.settings.exclude:
+            return None
+        prefixes = _prefixes(paths)
+        for exclusion in self.settings.exclude:
+            regex = _pattern(os.path.normpath(exclusion.pattern))
+            if any(regex.match(p) for p in prefixes):
+                return exclusion
+        return None
 
     def _assume_mesh(self) -> None:
         """Build the mesh overlay the settings name, if any, and read its Istio configuration."""
@@ -179,10 +188,20 @@ class _Run:
             message = f"mesh overlay: kustomize build failed: {render.cause}"
             self.errors.append(InputError(folder, None, message))
             return
-        report = Report(self.options)
-        load_source(Source(folder, render.text), report)
-        self.mesh = read_mesh_config(report.resources, self.options.mesh)
         self.mesh_key = render.key or digest([render.text])
+        key = digest(
+            [self.mesh_key, folder, os.getcwd(), repr(self.options.mesh), _code_fingerprint()]
+        )
+        cached = self.cache.load("meshes", key)
+        try:
+            self.mesh = pickle.loads(cached) if cached is not None else None
+        except Exception:  # a damaged entry is a miss
+            self.mesh = None
+        if not isinstance(self.mesh, MeshConfig):
+            report = Report(self.options)
+            load_source(Source(folder, render.text), report)
+            self.mesh = read_mesh_config(report.resources, self.options.mesh)
+            self.cache.store("meshes", key, pickle.dumps(self.mesh))
 
     def _build(self, item: Input) -> Render:
         """A kustomization root's render, from the cache when none of its files changed (a
@@ -421,15 +440,23 @@ def _is_manifest(path: str) -> bool:
     return path.endswith(MANIFEST_SUFFIXES) and os.path.isfile(path)
 
 
-def _matches(pattern: str, paths: Sequence[str]) -> bool:
-    """Whether a shell-style pattern matches one of ``paths`` or a folder above it."""
-    pattern = os.path.normpath(pattern)
+def _prefixes(paths: Sequence[str]) -> list[str]:
+    """Each of ``paths`` (normalised) and every folder above it."""
+    out: list[str] = []
     for path in paths:
-        parts = Path(os.path.normpath(path)).parts
-        for n in range(len(parts), 0, -1):
-            if fnmatchcase(os.path.join(*parts[:n]), pattern):
-                return True
-    return False
+        current = os.path.normpath(path)
+        while current and current not in out:
+            out.append(current)
+            parent = os.path.dirname(current)
+            if parent == current:
+                break
+            current = parent
+    return out
+
+
+@functools.cache
+def _pattern(pattern: str) -> re.Pattern[str]:
+    return re.compile(fnmatch.translate(pattern))
 
 
 def duplicate_findings(resources: Sequence[Resource]) -> Iterator[Finding]:
