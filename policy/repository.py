@@ -138,6 +138,8 @@ class _Run:
                 else:
                     results.append(InputResult(item.path, item.kind, *status))
         jobs = self.settings.jobs or os.cpu_count() or 1
+        # The largest builds first, so that no big one is left alone at the end.
+        todo.sort(key=lambda entry: -_size(entry[1].reads))
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             futures = [(at, item, pool.submit(self._render, item)) for at, item in todo]
             for at, item, future in futures:
@@ -438,6 +440,17 @@ def _not_a_manifest(path: str, report: Report, before: tuple[int, int]) -> str |
 
 def _is_manifest(path: str) -> bool:
     return path.endswith(MANIFEST_SUFFIXES) and os.path.isfile(path)
+
+
+def _size(files: Sequence[str]) -> int:
+    """How many bytes ``files`` hold (what a build of them will roughly cost)."""
+    total = 0
+    for path in files:
+        try:
+            total += os.stat(path).st_size
+        except OSError:
+            continue
+    return total
 
 
 def _prefixes(paths: Sequence[str]) -> list[str]:
