@@ -29,7 +29,13 @@ from pathlib import Path
 
 from kubeflow_devtools.policy import helm, kustomize
 from kubeflow_devtools.policy.cache import Cache, digest
-from kubeflow_devtools.policy.discovery import Input, Patch, Repository, discover
+from kubeflow_devtools.policy.discovery import (
+    Input,
+    Patch,
+    Repository,
+    discover,
+    kustomization_file,
+)
 from kubeflow_devtools.policy.errors import InputError
 from kubeflow_devtools.policy.mesh.config import read_mesh_config
 from kubeflow_devtools.policy.model.findings import Finding, fails_run
@@ -183,9 +189,16 @@ class _Run:
         folder = self.settings.mesh_overlay
         if folder is None:
             return
+        if kustomization_file(folder) is None:
+            raise InputError(folder, None, "meshOverlay: not a kustomization folder")
         repo = discover(folder)
         self._know_patches(repo)
-        render = self._build(repo.inputs[0])
+        overlay = repo.inputs[0]
+        changed = self.settings.changed
+        if changed is not None and any(os.path.abspath(p) in changed for p in overlay.reads):
+            # the mesh every root without its own is checked with has changed: check them all
+            self.settings = replace(self.settings, changed=None)
+        render = self._build(overlay)
         if render.text is None:
             message = f"mesh overlay: kustomize build failed: {render.cause}"
             self.errors.append(InputError(folder, None, message))

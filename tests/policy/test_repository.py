@@ -449,3 +449,24 @@ def test_every_format_groups_by_input(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "### Inputs" in markdown and f"`{overlay}` | kustomization | checked" in markdown
     text = run([*base, "text"], capsys)[1]
     assert text.startswith(f"{overlay}  (kustomization)  1 pod(s)  not rootless")
+
+
+@needs_kustomize
+def test_a_change_to_the_assumed_mesh_selects_every_root(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    top = repository(tmp_path / "repo")
+    write(top / "mesh/injector.yaml", INJECTOR)
+    write(top / "mesh/kustomization.yaml", "resources:\n- injector.yaml\n")
+    write(top / ".rootless-check.yaml", "meshOverlay: mesh\n")
+    git(top, "init", "-q")
+    git(top, "add", "-A")
+    git(top, "commit", "-qm", "init")
+    monkeypatch.chdir(top)
+    write(top / "mesh/injector.yaml", INJECTOR.replace("false", "true"))
+    _, out, _ = run([".", "--changed-since", "HEAD", "--format", "json", "--no-cache"], capsys)
+    checked = {i["path"] for i in json.loads(out)["inputs"] if i["status"] == "checked"}
+    assert {"app/overlay", "mesh"} <= checked
+    write(top / ".rootless-check.yaml", "meshOverlay: nowhere\n")
+    code, _, err = run([".", "--no-cache"], capsys)
+    assert code == 2 and "nowhere: meshOverlay: not a kustomization folder" in err
