@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 VERSION = "1"
 """Changes whenever the layout of entries changes."""
@@ -85,3 +87,39 @@ class Cache:
             os.replace(tmp, folder / key)
         except OSError:
             return
+
+
+@dataclass
+class Memo:
+    """``compute(text)`` remembered by the text's content across runs, in one cache entry.
+
+    For small, many, rarely changing inputs (kustomization files): one entry read once, and
+    written back once (:meth:`save`) when something new was computed.
+    """
+
+    cache: Cache
+    name: str
+    compute: Callable[[str], Any]
+    _entries: dict[str, Any] | None = None
+    _dirty: bool = False
+
+    def __call__(self, text: str) -> Any:
+        """``compute(text)``, from the memo when the same text was seen before."""
+        if self._entries is None:
+            data = self.cache.load("memo", self.name)
+            try:
+                loaded = pickle.loads(data) if data is not None else {}
+            except Exception:  # a damaged entry is an empty memo
+                loaded = {}
+            self._entries = loaded if isinstance(loaded, dict) else {}
+        key = hashlib.sha256(text.encode()).hexdigest()
+        if key not in self._entries:
+            self._entries[key] = self.compute(text)
+            self._dirty = True
+        return self._entries[key]
+
+    def save(self) -> None:
+        """Write the memo back if it learnt something."""
+        if self._dirty and self._entries is not None:
+            self.cache.store("memo", self.name, pickle.dumps(self._entries))
+            self._dirty = False

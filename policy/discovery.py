@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -146,13 +146,22 @@ def _mappings(value: Any) -> list[Mapping[str, Any]]:
     return [v for v in value if isinstance(v, Mapping)] if isinstance(value, list) else []
 
 
-def read_node(folder: str) -> Node:
+def load_yaml(text: str) -> Any:
+    """A kustomization file's content (raises ``yaml.YAMLError`` when it is no YAML)."""
+    return yaml.load(text, Loader=Loader)
+
+
+Load = Callable[[str], Any]
+"""How a kustomization file's text becomes data (:func:`load_yaml`, or a memo of it)."""
+
+
+def read_node(folder: str, load: Load = load_yaml) -> Node:
     """Read the kustomization in ``folder`` and resolve its local references."""
     file = kustomization_file(folder) or os.path.join(folder, KUSTOMIZATION_FILES[0])
     try:
         with open(file, encoding="utf-8") as handle:
             text = handle.read()
-        data = yaml.load(text, Loader=Loader)
+        data = load(text)
     except (OSError, UnicodeDecodeError) as exc:
         return Node(folder, file, "Kustomization", error=InputError(file, None, str(exc)))
     except yaml.YAMLError as exc:
@@ -273,13 +282,13 @@ def _walk(top: str) -> Iterator[tuple[str, list[str], list[str]]]:
         yield os.path.normpath(folder), dirs, sorted(files)
 
 
-def _node(folder: str, nodes: dict[str, Node]) -> Node:
+def _node(folder: str, nodes: dict[str, Node], load: Load) -> Node:
     if folder not in nodes:
-        nodes[folder] = read_node(folder)
+        nodes[folder] = read_node(folder, load)
     return nodes[folder]
 
 
-def root_input(folder: str, nodes: dict[str, Node]) -> Input:
+def root_input(folder: str, nodes: dict[str, Node], load: Load = load_yaml) -> Input:
     """The input of the kustomization in ``folder``: what its build reads and needs."""
     order: list[str] = []
     stack = [folder]
@@ -288,7 +297,7 @@ def root_input(folder: str, nodes: dict[str, Node]) -> Input:
         if current in order:
             continue
         order.append(current)
-        stack.extend(reversed(_node(current, nodes).includes))
+        stack.extend(reversed(_node(current, nodes, load).includes))
     members = [nodes[f] for f in order]
     reads = dict.fromkeys(path for node in members for path in node.reads)
     return Input(
@@ -302,16 +311,17 @@ def root_input(folder: str, nodes: dict[str, Node]) -> Input:
     )
 
 
-def discover(top: str) -> Repository:
+def discover(top: str, load: Load = load_yaml) -> Repository:
     """The inputs below the folder ``top``: kustomization roots, Helm charts, plain files.
 
     A kustomization folder given as ``top`` is its own single root. Paths are ``top`` joined
-    with the path below it (normalised), so they read as the user typed them.
+    with the path below it (normalised), so they read as the user typed them. ``load`` turns
+    a kustomization file's text into data.
     """
     top = os.path.normpath(top)
     nodes: dict[str, Node] = {}
     if kustomization_file(top) is not None:
-        root = root_input(top, nodes)
+        root = root_input(top, nodes, load)
         return Repository(top, nodes, (root,), (), _node_errors(nodes.values()))
     folders: list[str] = []
     charts: list[str] = []
@@ -329,9 +339,9 @@ def discover(top: str) -> Repository:
             if f.endswith(MANIFEST_SUFFIXES)
         ]
     for folder in folders:
-        _node(folder, nodes)
+        _node(folder, nodes, load)
     included = {f for node in list(nodes.values()) for f in node.includes}
-    roots = [root_input(f, nodes) for f in folders if f not in included]
+    roots = [root_input(f, nodes, load) for f in folders if f not in included]
     read = {path for node in nodes.values() for path in node.reads}
     owned = tuple(f + os.sep for f in folders)
     plain = tuple(p for p in manifests if p not in read and not p.startswith(owned))

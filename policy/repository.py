@@ -28,13 +28,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kubeflow_devtools.policy import helm, kustomize
-from kubeflow_devtools.policy.cache import Cache, digest
+from kubeflow_devtools.policy.cache import Cache, Memo, digest
 from kubeflow_devtools.policy.discovery import (
     Input,
     Patch,
     Repository,
     discover,
     kustomization_file,
+    load_yaml,
 )
 from kubeflow_devtools.policy.errors import InputError
 from kubeflow_devtools.policy.mesh.config import read_mesh_config
@@ -83,14 +84,17 @@ class Settings:
 def scan_repository(paths: Sequence[str], options: Options, settings: Settings) -> Report:
     """Check ``paths``: folders with kustomizations or charts input by input, the rest as
     :func:`~kubeflow_devtools.policy.scan.scan` does (unchanged when no path is a repository)."""
-    repositories = [discover(p) for p in paths if p != STDIN and os.path.isdir(p)]
+    cache = Cache(settings.cache)
+    load = Memo(cache, "kustomizations", load_yaml)
+    repositories = [discover(p, load) for p in paths if p != STDIN and os.path.isdir(p)]
+    load.save()
     repositories = [r for r in repositories if any(i.kind != "files" for i in r.inputs)]
     if not repositories and settings.changed is not None:
         changed = (os.path.relpath(p) for p in sorted(settings.changed))
         return scan([p for p in changed if _is_manifest(p)], options)
     if not repositories:
         return scan(paths, options)
-    run = _Run(options, settings, Cache(settings.cache))
+    run = _Run(options, settings, cache)
     tops = {r.top for r in repositories}
     plain = [p for p in paths if os.path.normpath(p) not in tops]
     return run.execute(repositories, plain)

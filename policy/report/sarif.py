@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import PurePath
 from typing import Any
 
@@ -25,6 +24,8 @@ _LEVEL = {"error": "error", "warning": "warning", "note": "note"}
 
 def tool_version() -> str:
     """The installed version of kubeflow-devtools."""
+    from importlib.metadata import PackageNotFoundError, version  # slow to import: on use
+
     try:
         return version("kubeflow-devtools")
     except PackageNotFoundError:
