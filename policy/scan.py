@@ -97,7 +97,8 @@ def analyze(report: Report) -> None:
     options = report.options
     origins = OriginResolver()
     report.rules = tuple(all_rules())
-    report.mesh = read_mesh_config(report.resources, options.mesh)
+    report.mesh = read_mesh_config(report.resources, options.mesh, options.kubernetes_version)
+    report.errors.extend(report.mesh.errors)
     report.namespaces = collect_namespaces(report.resources, options.namespace_labels)
     active = tuple(w for w in options.waivers if not w.expired(options.today))
     usage: Counter[Waiver] = Counter()
@@ -136,7 +137,8 @@ def analyze(report: Report) -> None:
     s = report.summary
     s.pod_specs = len(report.workloads)
     s.containers = sum(
-        sum(1 for _ in visit_containers(w.admitted.pod.spec)) - len(w.admitted.injected)
+        sum(1 for _ in visit_containers(w.admitted.pod.spec))
+        - sum(1 for c in w.admitted.injected if c.declared is None)
         for w in report.workloads
     )
     s.injected_pods = sum(1 for w in report.workloads if w.admitted.injected)
@@ -237,7 +239,7 @@ def check_pod(
     """Run the Pod Security checks for ``options`` on one admitted pod."""
     pod = admitted.pod
     resource = pod.resource
-    injected = {(list_name, index) for list_name, index, _ in admitted.injected}
+    injected = {(c.list_name, c.index) for c in admitted.injected if c.declared is None}
     findings = []
     for check, violation in evaluate_pod(pod.metadata, pod.spec, options.level, options.version):
         relative = pod.field_path(violation.field, violation.root)

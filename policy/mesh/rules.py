@@ -100,7 +100,9 @@ def pod_problems(admitted: Admitted, namespaces: Namespaces) -> Iterator[MeshPro
     pod = admitted.pod
     for name, _, path in visit_containers(pod.spec):
         if name == "istio-init":
-            written = not any(n == "istio-init" for _, _, n in admitted.injected)
+            written = not any(
+                c.name == "istio-init" and c.declared is None for c in admitted.injected
+            )
             why = "written in the manifest" if written else admitted.decision.reason
             yield MeshProblem(
                 ISTIO_INIT,

@@ -39,6 +39,9 @@ class Options:
     today: date = field(default_factory=date.today)
     schema_version: str | None = None
     """``--schema``: the Kubernetes version (``1.N``) to validate objects against; ``None``: off."""
+    kubernetes_version: int | None = None
+    """``--kubernetes-version``: the cluster's Kubernetes minor version when the input has no
+    ``Node`` (Istio's native sidecars depend on it); ``None``: not given."""
 
 
 @dataclass
