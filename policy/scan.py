@@ -37,7 +37,7 @@ from kubeflow_devtools.policy.model.waivers import Waiver, first_match
 from kubeflow_devtools.policy.namespaces import collect_namespaces
 from kubeflow_devtools.policy.origins import OriginResolver, where
 from kubeflow_devtools.policy.podspecs import find_pod_specs
-from kubeflow_devtools.policy.pss import evaluate_pod
+from kubeflow_devtools.policy.pss import evaluate_pod, max_minor
 from kubeflow_devtools.policy.pss._util import visit_containers
 from kubeflow_devtools.policy.resources import locate, resources_of
 from kubeflow_devtools.policy.rules import WAIVER_EXPIRED, WAIVER_UNUSED, all_rules, pss_rule
@@ -97,6 +97,7 @@ def analyze(report: Report) -> None:
     options = report.options
     origins = OriginResolver()
     report.rules = tuple(all_rules())
+    report.warnings.extend(version_warnings(options))
     report.mesh = read_mesh_config(report.resources, options.mesh, options.kubernetes_version)
     report.errors.extend(report.mesh.errors)
     report.namespaces = collect_namespaces(report.resources, options.namespace_labels)
@@ -146,6 +147,18 @@ def analyze(report: Report) -> None:
     s.failing = sum(1 for f in findings if fails_run(f, options.fail_on))
     s.waived = sum(1 for f in findings if f.waived)
     s.errors = len(report.errors)
+
+
+def version_warnings(options: Options) -> list[str]:
+    """A ``--pss-version`` newer than the newest policy the checks know is evaluated as that
+    one, and the report says so."""
+    newest = max_minor()
+    if options.version is not None and options.version > newest:
+        return [
+            f"--pss-version v1.{options.version} is newer than v1.{newest}, the newest policy "
+            f"this release knows: evaluated as v1.{newest}"
+        ]
+    return []
 
 
 def resource_waivers(resource: Resource) -> list[Waiver]:

@@ -92,6 +92,8 @@ class Report:
     """The result of a scan: findings, counts, input errors, and what was checked.
 
     ``rules`` is every rule the scan can report (the SARIF report's rule table).
+    ``warnings`` are notes on how the scan was run that every format shows (a policy version
+    newer than the checks know, evaluated as the newest).
     """
 
     options: Options
@@ -103,6 +105,7 @@ class Report:
     namespaces: Namespaces = field(default_factory=Namespaces)
     summary: Summary = field(default_factory=Summary)
     rules: tuple[RuleInfo, ...] = ()
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def pod_specs(self) -> list[PodSpec]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import PurePath
 from typing import Any
 
@@ -25,6 +24,8 @@ _LEVEL = {"error": "error", "warning": "warning", "note": "note"}
 
 def tool_version() -> str:
     """The installed version of kubeflow-devtools."""
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("kubeflow-devtools")
     except PackageNotFoundError:
@@ -131,11 +132,15 @@ def report_to_sarif(report: Report) -> dict[str, Any]:
                     {
                         "executionSuccessful": not report.errors,
                         "toolExecutionNotifications": [
-                            {
-                                "level": "error",
-                                "message": {"text": str(error)},
-                            }
-                            for error in report.errors
+                            *(
+                                {"level": "warning", "message": {"text": warning}}
+                                for warning in report.warnings
+                            ),
+                            {"level": "note", "message": {"text": report.mesh.description}},
+                            *(
+                                {"level": "error", "message": {"text": str(error)}}
+                                for error in report.errors
+                            ),
                         ],
                     }
                 ],

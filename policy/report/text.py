@@ -21,7 +21,9 @@ def render_text(report: Report, *, color: bool = False, quiet: bool = False) -> 
     def paint(text: str, style: str) -> str:
         return f"\033[{_COLORS[style]}m{text}\033[0m" if color else text
 
-    lines: list[str] = []
+    lines: list[str] = [paint(f"warning: {w}", "warning") for w in report.warnings]
+    if lines:
+        lines.append("")
     groups: dict[tuple[str, str, str, str], list[Finding]] = {}
     for finding in report.findings:
         if quiet and not fails_run(finding, report.options.fail_on):
@@ -43,6 +45,8 @@ def render_text(report: Report, *, color: bool = False, quiet: bool = False) -> 
             lines.append(f"  {rule}  {f.message}  ({at}){marks}")
         lines.append("")
     rows = report.namespace_summaries()
+    if report.mesh.present and not quiet and not rows:
+        lines += [report.mesh.description, ""]
     if rows and not quiet:
         lines.append(report.mesh.description)
         table = [("NAMESPACE", "MESH", "ENFORCE", "ROOTLESS/WORKLOADS", "INJECTED")]
