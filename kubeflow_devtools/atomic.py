@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: str | Path, text: str) -> None:
+def write_atomic(path: str | Path, text: str | bytes) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same folder and a rename.
 
     A path that exists and is not a regular file (``/dev/null``, ``/dev/stdout``, a pipe) is
@@ -15,17 +15,18 @@ def write_atomic(path: str | Path, text: str) -> None:
 
     Args:
         path: The file to write.
-        text: Its new content (UTF-8).
+        text: Its new content (UTF-8 text, or bytes as they are).
     """
+    data = text.encode("utf-8") if isinstance(text, str) else text
     if os.path.exists(path) and not os.path.isfile(path):
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with open(path, "wb") as handle:
+            handle.write(data)
         return
     target = Path(path)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -55,9 +55,28 @@ def go_json(value: Any, indent: str | None = None) -> str:
 _Dumper: Any = getattr(yaml, "CSafeDumper", None) or yaml.SafeDumper
 
 
+_yaml_texts: dict[str, str] = {}
+
+
 def go_yaml(value: Any) -> str:
-    """``sigs.k8s.io/yaml.Marshal(value)``; ``"null\\n"`` for nil."""
+    """``sigs.k8s.io/yaml.Marshal(value)``; ``"null\\n"`` for nil.
+
+    Remembered by the value's JSON (templates print the same values for every pod).
+    """
     data = _json_ready(to_plain(value))
+    try:
+        key = json.dumps(data, sort_keys=True)
+    except (TypeError, ValueError):
+        key = None
+    if key is not None and key in _yaml_texts:
+        return _yaml_texts[key]
+    text = _dump_yaml(data)
+    if key is not None and len(_yaml_texts) < 1024:
+        _yaml_texts[key] = text
+    return text
+
+
+def _dump_yaml(data: Any) -> str:
     text = yaml.dump(
         data,
         Dumper=_Dumper,

@@ -11,7 +11,6 @@ special forms of the executor (they short-circuit); the rest are here.
 
 from __future__ import annotations
 
-import html as html_module
 import json
 import re
 import urllib.parse
@@ -96,15 +95,20 @@ class GoFunc:
 
 def call(name: str, func: GoFunc, args: Sequence[Any]) -> Any:
     """Call ``func`` with ``args`` as Go's template engine would (count and type checks)."""
-    wanted = len(func.params)
-    if func.variadic is None and len(args) != wanted:
+    params = func.params
+    wanted = len(params)
+    variadic = func.variadic
+    if variadic is None and len(args) != wanted:
         raise GoError(f"wrong number of args for {name}: want {wanted} got {len(args)}")
-    if func.variadic is not None and len(args) < wanted:
+    if variadic is not None and len(args) < wanted:
         raise GoError(f"wrong number of args for {name}: want at least {wanted} got {len(args)}")
     try:
-        converted = [convert(arg) for convert, arg in zip(func.params, args)]
-        if func.variadic is not None:
-            converted += [func.variadic(arg) for arg in args[wanted:]]
+        converted = [arg if convert is raw else convert(arg) for convert, arg in zip(params, args)]
+        if variadic is not None:
+            if variadic is raw:
+                converted += args[wanted:]
+            else:
+                converted += [variadic(arg) for arg in args[wanted:]]
     except GoError as exc:
         raise GoError(f"wrong type for value in call to {name}: {exc}") from None
     try:
@@ -207,7 +211,7 @@ def not_(value: Any) -> bool:
 
 def length(value: Any) -> int:
     """``len x``: of a string, slice or map."""
-    if isinstance(value, (str, list, tuple, Mapping)):
+    if isinstance(value, (str, list, tuple, dict)):
         return len(value.encode() if isinstance(value, str) else value)
     if value is MISSING or value is None:
         raise GoError("len of nil pointer")
@@ -228,7 +232,7 @@ def index(item: Any, *keys: Any) -> Any:
         raise GoError("index of untyped nil")
     for key in keys:
         key = _plain(key)
-        if isinstance(item, Mapping):
+        if isinstance(item, dict):
             if not isinstance(key, str):
                 raise GoError(f"value has type {kind_name(key)}; should be string")
             if key in item:
@@ -360,6 +364,8 @@ def _format(verb: str, value: Any, precision: str | None) -> str:
 
 def html(*args: Any) -> str:
     """``html``: the escaped text of the arguments."""
+    import html as html_module
+
     return html_module.escape(sprint(*args), quote=True).replace("&#x27;", "&#39;")
 
 

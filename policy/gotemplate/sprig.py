@@ -56,7 +56,7 @@ def empty(value: Any) -> bool:
     """sprig's ``empty``: nil, false, 0, and empty strings, slices and maps are empty."""
     if value is None or value is MISSING:
         return True
-    if isinstance(value, (bool, int, float, str, list, tuple, Mapping)):
+    if isinstance(value, (bool, int, float, str, list, tuple, dict)):
         return not value
     if isinstance(value, GoStruct):
         return value.nil
@@ -144,7 +144,7 @@ def _dict(*pairs: Any) -> dict[str, Any]:
 
 
 def _dict_arg(value: Any) -> Mapping[str, Any]:
-    if isinstance(value, Mapping):
+    if isinstance(value, dict):
         return value
     raise GoError(f"expected map[string]interface {{}}; got {kind_name(value)}")
 
@@ -185,7 +185,7 @@ def _dig(*args: Any) -> Any:
         raise GoError("dig needs at least three arguments")
     keys, fallback, current = args[:-2], args[-2], args[-1]
     for key in keys:
-        if isinstance(current, Mapping) and strval(key) in current:
+        if isinstance(current, dict) and strval(key) in current:
             current = current[strval(key)]
         else:
             return fallback

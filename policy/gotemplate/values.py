@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 
@@ -155,7 +155,7 @@ def to_text(value: Any) -> str:
         return go_float(value)
     if isinstance(value, (list, tuple)):
         return "[" + " ".join(_nested(v) for v in value) + "]"
-    if isinstance(value, Mapping):
+    if isinstance(value, dict):
         keys = sorted(value, key=str)
         return "map[" + " ".join(f"{to_text(k)}:{_nested(value[k])}" for k in keys) + "]"
     if isinstance(value, GoEnum):
@@ -176,7 +176,7 @@ def _nested(value: Any) -> str:
 
 
 def _flat(data: Any) -> list[Any]:
-    return list(data.values()) if isinstance(data, Mapping) else [data]
+    return list(data.values()) if isinstance(data, dict) else [data]
 
 
 def kind_name(value: Any) -> str:
@@ -195,7 +195,7 @@ def kind_name(value: Any) -> str:
         return "string"
     if isinstance(value, StrMap):
         return "map[string]string"
-    if isinstance(value, Mapping):
+    if isinstance(value, dict):
         return "map[string]interface {}"
     if isinstance(value, (list, tuple)):
         return "[]interface {}"
@@ -208,11 +208,9 @@ def kind_name(value: Any) -> str:
 
 def get_field(value: Any, name: str) -> Any:
     """``value.Name`` as a field chain step evaluates it (methods without arguments included)."""
+    if isinstance(value, dict):
+        return value.get(name, MISSING)
     if value is MISSING:
-        return MISSING
-    if isinstance(value, Mapping):
-        if name in value:
-            return value[name]
         return MISSING
     if isinstance(value, GoStruct):
         method = value.method(name)
@@ -242,7 +240,7 @@ def to_plain(value: Any) -> Any:
         return None if value.nil else to_plain(value.to_json())
     if isinstance(value, GoEnum):
         return value.name
-    if isinstance(value, Mapping):
+    if isinstance(value, dict):
         return {str(k): to_plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [to_plain(v) for v in value]

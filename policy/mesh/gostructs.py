@@ -107,7 +107,7 @@ def wrap(f: Field | None, value: Any) -> Any:
         return _zero(f) if f is not None else None
     kind = f.kind if f is not None else _guess(value)
     if kind == "strmap":
-        if not isinstance(value, Mapping):
+        if not isinstance(value, dict):
             return StrMap()
         return StrMap({str(k): _text(v) for k, v in value.items()})
     if kind == "enum" and f is not None and isinstance(f.type, EnumType):
@@ -116,9 +116,9 @@ def wrap(f: Field | None, value: Any) -> Any:
         struct = f.type if f is not None and isinstance(f.type, StructType) else GENERIC
         if struct is DURATION and isinstance(value, str):
             value = parse_duration(value)
-        elif struct.wrapper and not isinstance(value, Mapping):
+        elif struct.wrapper and not isinstance(value, dict):
             value = {"value": value}
-        return View(struct, value if isinstance(value, Mapping) else {})
+        return View(struct, value if isinstance(value, dict) else {})
     if kind == "list":
         if not isinstance(value, list):
             return []
@@ -128,7 +128,7 @@ def wrap(f: Field | None, value: Any) -> Any:
 
 
 def _guess(value: Any) -> str:
-    if isinstance(value, Mapping):
+    if isinstance(value, dict):
         return "ptr"
     if isinstance(value, list):
         return "list"
@@ -141,6 +141,7 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+_UNSET = object()
 GENERIC = StructType("struct")
 """A struct type this module does not list: fields are read by name, unset ones are nil."""
 
@@ -165,8 +166,9 @@ class View(GoStruct):
 
     def field(self, name: str) -> Any:
         """The field ``name``; ``KeyError`` when a fully listed type has no such field."""
-        if name in self.cache:
-            return self.cache[name]
+        cached = self.cache.get(name, _UNSET)
+        if cached is not _UNSET:
+            return cached
         spec = self.struct.by_name.get(name)
         data = self.data or {}
         if spec is None:
@@ -505,7 +507,7 @@ def format_duration(data: Any) -> str:
     if isinstance(data, str):
         text = data.strip()
         seconds = float(text[:-1]) if text.endswith("s") else 0.0
-    elif isinstance(data, Mapping):
+    elif isinstance(data, dict):
         seconds = float(data.get("seconds") or 0) + float(data.get("nanos") or 0) / 1e9
     else:
         seconds = 0.0

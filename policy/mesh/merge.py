@@ -56,37 +56,60 @@ class MergeError(Exception):
 
 
 def strategic_merge(original: Mapping[str, Any], patch: Mapping[str, Any]) -> dict[str, Any]:
-    """``patch`` merged over the pod ``original`` (neither is changed)."""
-    return strip_nulls(_merge_map(original, patch, POD))
+    """``patch`` merged over the pod ``original`` (neither is changed). What the result takes
+    from the patch has no ``null`` values left (``original`` is assumed to have none)."""
+    return _merge_map(original, patch, POD)
 
 
 def strip_nulls(value: Any) -> Any:
-    """A copy without ``null`` values and ``$`` directives (what typed decoding leaves)."""
-    if isinstance(value, Mapping):
-        return {
-            k: strip_nulls(v)
-            for k, v in value.items()
-            if v is not None and not (isinstance(k, str) and k.startswith("$"))
-        }
+    """``value`` without ``null`` values and ``$`` directives (what typed decoding leaves):
+    the value itself when it has none, else a copy of what changes."""
+    if isinstance(value, dict):
+        out: dict[Any, Any] | None = None
+        for index, (key, item) in enumerate(value.items()):
+            kept = None if isinstance(key, str) and key.startswith("$") else item
+            if kept is not None and isinstance(kept, (dict, list)):
+                kept = strip_nulls(kept)
+            if out is None and (kept is None or kept is not item):
+                out = dict(list(value.items())[:index])
+            if out is not None and kept is not None:
+                out[key] = kept
+        return value if out is None else out
     if isinstance(value, list):
-        return [strip_nulls(v) for v in value if v is not None]
+        items = [strip_nulls(v) if isinstance(v, (dict, list)) else v for v in value]
+        if all(new is old for new, old in zip(items, value)) and None not in items:
+            return value
+        return [v for v in items if v is not None]
     return value
 
 
 def _directive_free(value: Any) -> tuple[Any, bool]:
-    """``removeDirectives``: the value without directives, and whether to keep it at all."""
-    if isinstance(value, Mapping):
+    """``removeDirectives`` (and the ``null`` values typed decoding drops): the value without
+    them, and whether to keep it at all."""
+    if isinstance(value, dict):
         if DIRECTIVE in value:
             return None, False
         out: dict[str, Any] = {}
         for key, item in value.items():
-            kept, keep = _directive_free(item)
-            if keep:
-                out[key] = kept
+            if item is None:
+                continue
+            if isinstance(item, (dict, list)):
+                item, keep = _directive_free(item)
+                if not keep:
+                    continue
+            out[key] = item
         return out, True
     if isinstance(value, list):
-        items = [_directive_free(v) for v in value]
-        return [v for v, keep in items if keep], True
+        kept = []
+        for item in value:
+            if item is None:
+                continue
+            if isinstance(item, (dict, list)):
+                item, keep = _directive_free(item)
+                if not keep:
+                    continue
+            kept.append(item)
+        return kept, True
     return value, True
 
 
@@ -110,22 +133,24 @@ def _merge_map(
         current = result.get(key)
         list_key, nested = (schema or {}).get(key, (None, None))
         if key not in result or _shape(current) != _shape(value):
-            kept, keep = _directive_free(strip_nulls(value))
+            kept, keep = _directive_free(value)
             if keep:
                 result[key] = kept
             else:
                 result.pop(key, None)
-        elif isinstance(value, Mapping):
+        elif isinstance(value, dict):
             result[key] = _merge_map(current, value, nested)
         elif isinstance(value, list) and list_key is not None:
             result[key] = _merge_list(current, value, list_key, nested)
         else:
-            result[key], _ = _directive_free(value)
+            result[key], _ = (
+                _directive_free(value) if isinstance(value, (dict, list)) else (value, True)
+            )
     return result
 
 
 def _shape(value: Any) -> type:
-    if isinstance(value, Mapping):
+    if isinstance(value, dict):
         return dict
     if isinstance(value, list):
         return list
@@ -135,7 +160,7 @@ def _shape(value: Any) -> type:
 def _key_of(item: Any, merge_key: str) -> Any:
     if merge_key == "":
         return item
-    if not isinstance(item, Mapping) or merge_key not in item:
+    if not isinstance(item, dict) or merge_key not in item:
         raise MergeError(f"a list item has no merge key {merge_key!r}: {item!r}")
     return item[merge_key]
 
@@ -145,7 +170,7 @@ def _merge_list(
 ) -> list[Any]:
     if not original and not patch:
         return list(original)
-    if merge_key == "" or not all(isinstance(v, Mapping) for v in [*original, *patch]):
+    if merge_key == "" or not all(isinstance(v, dict) for v in [*original, *patch]):
         merged: list[Any] = []
         for item in [*original, *patch]:
             if item not in merged:
@@ -166,13 +191,13 @@ def _merge_list(
             else:
                 plain.append(item)
         if any(item.get(DIRECTIVE) == "replace" for item in patch):
-            return [strip_nulls(item) for item in plain]
+            return [_directive_free(item)[0] for item in plain]
         merged = base
         for item in plain:
             value = _key_of(item, merge_key)
             index = next((i for i, o in enumerate(merged) if _key_of(o, merge_key) == value), None)
             if index is None:
-                merged.append(item)
+                merged.append(_directive_free(item)[0])
             else:
                 merged[index] = _merge_map(merged[index], item, schema)
         patch_items = plain

@@ -35,8 +35,8 @@ AUTO_IMAGE = "auto"
 def containers_of(pod: Mapping[str, Any], list_name: str) -> list[Mapping[str, Any]]:
     """The containers of one list (``[]`` when absent or malformed)."""
     spec = pod.get("spec")
-    items = spec.get(list_name) if isinstance(spec, Mapping) else None
-    return [c for c in items if isinstance(c, Mapping)] if isinstance(items, list) else []
+    items = spec.get(list_name) if isinstance(spec, dict) else None
+    return [c for c in items if isinstance(c, dict)] if isinstance(items, list) else []
 
 
 def find(pod: Mapping[str, Any], name: str, *lists: str) -> Mapping[str, Any] | None:
@@ -51,8 +51,8 @@ def find(pod: Mapping[str, Any], name: str, *lists: str) -> Mapping[str, Any] | 
 def annotations_of(pod: Mapping[str, Any]) -> Mapping[str, Any]:
     """The pod's annotations."""
     metadata = pod.get("metadata")
-    value = metadata.get("annotations") if isinstance(metadata, Mapping) else None
-    return value if isinstance(value, Mapping) else {}
+    value = metadata.get("annotations") if isinstance(metadata, dict) else None
+    return value if isinstance(value, dict) else {}
 
 
 def _status_names(pod: Mapping[str, Any]) -> dict[str, list[str]]:
@@ -62,7 +62,7 @@ def _status_names(pod: Mapping[str, Any]) -> dict[str, list[str]]:
         status = json.loads(text) if isinstance(text, str) else None
     except ValueError:
         status = None
-    if not isinstance(status, Mapping):
+    if not isinstance(status, dict):
         return {"containers": [], "initContainers": []}
     return {
         key: [str(n) for n in status.get(key) or [] if isinstance(n, str)]
@@ -77,9 +77,9 @@ def _overrides(pod: Mapping[str, Any]) -> dict[str, list[Mapping[str, Any]]]:
         data = json.loads(text) if isinstance(text, str) else {}
     except ValueError:
         data = {}
-    data = data if isinstance(data, Mapping) else {}
+    data = data if isinstance(data, dict) else {}
     return {
-        key: [c for c in data.get(key) or [] if isinstance(c, Mapping)]
+        key: [c for c in data.get(key) or [] if isinstance(c, dict)]
         for key in ("containers", "initContainers")
     }
 
@@ -101,7 +101,7 @@ def strip_previous(pod: Mapping[str, Any]) -> dict[str, Any]:
     if annotations or "annotations" in metadata:
         metadata["annotations"] = annotations
     for list_name, declared in _overrides(pod).items():
-        present = {c.get("name") for c in spec.get(list_name) or [] if isinstance(c, Mapping)}
+        present = {c.get("name") for c in spec.get(list_name) or [] if isinstance(c, dict)}
         extra = [c for c in declared if c.get("name") not in present]
         if extra:
             spec[list_name] = [*(spec.get(list_name) or []), *extra]
@@ -145,7 +145,7 @@ def _adjust_init_user(
     """``adjustInitContainerUser``: the pod's proxy user/group for ``istio-validation``."""
     declared = find(original, PROXY)
     context = declared.get("securityContext") if declared is not None else None
-    if not isinstance(context, Mapping):
+    if not isinstance(context, dict):
         return pod
     user, group = context.get("runAsUser"), context.get("runAsGroup")
     if user is None and group is None:
@@ -199,7 +199,7 @@ def _with_context(container: Mapping[str, Any], changes: Mapping[str, Any]) -> d
     context = container.get("securityContext")
     return {
         **container,
-        "securityContext": {**(context if isinstance(context, Mapping) else {}), **changes},
+        "securityContext": {**(context if isinstance(context, dict) else {}), **changes},
     }
 
 
@@ -215,11 +215,11 @@ def _prober_urls(name: str) -> dict[str, str]:
 
 def _rewrite(handler: Any, url: str, port: int, probe: bool) -> Any:
     """One probe or lifecycle handler through the status port (``convertAppProber``)."""
-    if not isinstance(handler, Mapping):
+    if not isinstance(handler, dict):
         return handler
     out = dict(handler)
     get = handler.get("httpGet")
-    if isinstance(get, Mapping):
+    if isinstance(get, dict):
         action = {**get, "port": port, "path": url}
         if action.get("scheme") == "HTTPS":
             action["scheme"] = "HTTP"
@@ -248,7 +248,7 @@ def rewrite_probes(pod: Mapping[str, Any], status_port: int) -> dict[str, Any]:
                 if key in new:
                     new[key] = _rewrite(new[key], urls[key], status_port, probe=True)
             lifecycle = new.get("lifecycle")
-            if isinstance(lifecycle, Mapping):
+            if isinstance(lifecycle, dict):
                 new["lifecycle"] = {
                     **lifecycle,
                     **{

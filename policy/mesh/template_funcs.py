@@ -66,7 +66,7 @@ def proto_message(value: Any) -> Any:
 
 def _annotations(meta: View) -> Mapping[str, str]:
     value = meta.field("Annotations")
-    return value if isinstance(value, Mapping) else {}
+    return value if isinstance(value, dict) else {}
 
 
 def annotation(meta: View, name: str, fallback: Any) -> str:
@@ -197,7 +197,7 @@ def append_multus_network(existing: str, network: str) -> str:
             return existing
         namespace, _, name = network.rpartition("/")
         for item in networks if isinstance(networks, list) else []:
-            if isinstance(item, Mapping) and item.get("name") == name:
+            if isinstance(item, dict) and item.get("name") == name:
                 if (item.get("namespace") or "") == namespace:
                     return existing
         entry = (
