@@ -47,7 +47,7 @@ class Template:
         functions: Mapping[str, GoFunc],
         entry: str,
         trees: dict[str, list[Node]] | None = None,
-        code: tuple[CodeType, dict[str, Any]] | None = None,
+        code: tuple[list[CodeType], dict[str, Any]] | None = None,
     ) -> None:
         self.name = name
         self.text = text
@@ -120,7 +120,11 @@ def parse(text: str, functions: Mapping[str, GoFunc], *, name: str = "template")
         if error is not None:
             raise TemplateSyntaxError(int(error[0]), str(error[1]))
         code = stored.get("code")
-        if isinstance(code, CodeType) and isinstance(stored.get("constants"), dict):
+        if (
+            isinstance(code, list)
+            and all(isinstance(c, CodeType) for c in code)
+            and isinstance(stored.get("constants"), dict)
+        ):
             return Template(name, text, known, entry, code=(code, stored["constants"]))
         return Template(name, text, known, entry)
     try:

@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from types import CodeType
 from typing import Any
 
-from kubeflow_devtools.policy.gotemplate.functions import GoFunc, call
+from kubeflow_devtools.policy.gotemplate.functions import GoFunc, call, caller
 from kubeflow_devtools.policy.gotemplate.nodes import (
     ActionNode,
     Arg,
@@ -52,9 +52,6 @@ from kubeflow_devtools.policy.gotemplate.values import (
 MAX_DEPTH = 100
 """How deeply ``{{template}}`` calls may nest (Go allows more; Python's stack does not)."""
 
-_NO_FINAL: Any = object()
-"""No value is piped into this command."""
-
 
 class TemplateExecError(Exception):
     """A template that fails to execute: the message and the 1-based line of the action."""
@@ -81,6 +78,11 @@ class State:
         self.templates = templates
         self.variables = variables
         self.depth = 0
+
+    def print_value(self, value: Any) -> None:
+        """What an action prints: the value's text, remembered as a printed value."""
+        self.printed.append(len(self.out))
+        self.out.append(to_text(value))
 
     def lookup(self, name: str) -> Any:
         """The innermost variable called ``name``."""
@@ -147,6 +149,67 @@ def no_value(value: Any) -> Any:
     return MISSING if value is None else value
 
 
+PART_LINES = 60
+"""About how many lines of generated code a compiled part holds."""
+
+
+def template_line(error: BaseException, lines: list[tuple[int, int]]) -> int:
+    """The template line of the action whose generated code raised ``error``: the line of the
+    generated part (the first frame of the traceback) looked up in its ``lines`` table."""
+    trace = error.__traceback__
+    generated = trace.tb_lineno if trace is not None else 0
+    line = lines[0][1] if lines else 1
+    for at, template in lines:
+        if at > generated:
+            break
+        line = template
+    return line
+
+
+def field_chain(value: Any, *names: str) -> Any:
+    """``value.A.B.C`` (no value for a nil result)."""
+    for name in names:
+        value = value.get(name, MISSING) if isinstance(value, dict) else get_field(value, name)
+    return MISSING if value is None else value
+
+
+def chain1(value: Any, a: str) -> Any:
+    """``value.A``."""
+    value = value.get(a, MISSING) if isinstance(value, dict) else get_field(value, a)
+    return MISSING if value is None else value
+
+
+def chain2(value: Any, a: str, b: str) -> Any:
+    """``value.A.B``."""
+    value = value.get(a, MISSING) if isinstance(value, dict) else get_field(value, a)
+    value = value.get(b, MISSING) if isinstance(value, dict) else get_field(value, b)
+    return MISSING if value is None else value
+
+
+def chain3(value: Any, a: str, b: str, c: str) -> Any:
+    """``value.A.B.C``."""
+    value = value.get(a, MISSING) if isinstance(value, dict) else get_field(value, a)
+    value = value.get(b, MISSING) if isinstance(value, dict) else get_field(value, b)
+    value = value.get(c, MISSING) if isinstance(value, dict) else get_field(value, c)
+    return MISSING if value is None else value
+
+
+def chain4(value: Any, a: str, b: str, c: str, d: str) -> Any:
+    """``value.A.B.C.D``."""
+    value = value.get(a, MISSING) if isinstance(value, dict) else get_field(value, a)
+    value = value.get(b, MISSING) if isinstance(value, dict) else get_field(value, b)
+    value = value.get(c, MISSING) if isinstance(value, dict) else get_field(value, c)
+    value = value.get(d, MISSING) if isinstance(value, dict) else get_field(value, d)
+    return MISSING if value is None else value
+
+
+def method_chain(value: Any, names: tuple[str, ...], args: list[Any]) -> Any:
+    """``value.A.B.Method args``: the fields, then a method call with the arguments."""
+    for name in names[:-1]:
+        value = get_field(value, name)
+    return no_value(invoke(value, names[-1], args))
+
+
 _RUNTIME = {
     "MISSING": MISSING,
     "GoError": GoError,
@@ -157,6 +220,14 @@ _RUNTIME = {
     "call": call,
     "iterate": iterate,
     "invoke": invoke,
+    "NV": no_value,
+    "template_line": template_line,
+    "CH": field_chain,
+    "CH1": chain1,
+    "CH2": chain2,
+    "CH3": chain3,
+    "CH4": chain4,
+    "CA": method_chain,
 }
 """What generated code refers to, besides its constants."""
 
@@ -171,36 +242,60 @@ class Compiler:
         self.counter = 0
         self.loops: list[str] = []
 
-    def module(self, trees: Mapping[str, list[Node]]) -> tuple[CodeType, dict[str, Any]]:
-        """One code object defining ``BODIES`` (template name to function), and the constants
-        it refers to (plain values: the pair can be stored with ``marshal``)."""
-        names = {}
-        chunks = []
-        for index, (name, nodes) in enumerate(trees.items()):
-            names[name] = f"body_{index}"
-            chunks.append(self.body(f"body_{index}", nodes))
-        table = ", ".join(f"{name!r}: {function}" for name, function in names.items())
-        source = "\n".join(chunks) + f"\nBODIES = {{{table}}}\n"
-        return compile(source, "<gotemplate>", "exec"), dict(self.constants)
+    def module(self, trees: Mapping[str, list[Node]]) -> tuple[list[CodeType], dict[str, Any]]:
+        """Code objects that, run in order, define ``BODIES`` (template name to function), and
+        the constants they refer to (plain values: both can be stored with ``marshal``).
 
-    def body(self, function: str, nodes: list[Node]) -> str:
-        """The source of one body's function."""
-        self.lines = []
+        A body is cut into parts of about :data:`PART_LINES` lines, each compiled on its own:
+        compiling one large function costs much more memory than several small ones.
+        """
+        codes: list[CodeType] = []
+        table = []
+        for index, (name, nodes) in enumerate(trees.items()):
+            function = f"body_{index}"
+            parts = self.parts(function, nodes)
+            calls = "".join(f"    {part}(S, d0)\n" for part, _ in parts)
+            for part, source in parts:
+                codes.append(compile(source, f"<gotemplate {part}>", "exec"))
+            codes.append(compile(f"def {function}(S, d0):\n{calls}", "<gotemplate>", "exec"))
+            table.append(f"{name!r}: {function}")
+        codes.append(compile(f"BODIES = {{{', '.join(table)}}}\n", "<gotemplate>", "exec"))
+        return codes, dict(self.constants)
+
+    def parts(self, function: str, nodes: list[Node]) -> list[tuple[str, str]]:
+        """A body as functions of about :data:`PART_LINES` lines each: (name, source)."""
         self.counter = 0
-        self.emit(1, "out = S.out")
-        self.emit(1, "printed = S.printed")
-        self.emit(1, f"ln = {_first_line(nodes)}")
-        self.emit(1, "try:")
-        for node in nodes:
-            self.node(node, 2, "d0")
-        self.emit(2, "pass")
-        self.emit(1, "except GoError as exc:")
-        self.emit(2, "raise TemplateExecError(ln, str(exc)) from None")
-        return f"def {function}(S, d0):\n" + "\n".join(self.lines) + "\n"
+        out: list[tuple[str, str]] = []
+        start = 0
+        while start < len(nodes) or not out:
+            name = f"{function}_{len(out)}"
+            self.lines = []
+            self.marks: list[tuple[int, int]] = [(1, _first_line(nodes[start:]))]
+            self.emit(1, "out = S.out")
+            self.emit(1, "pv = S.print_value")
+            self.emit(1, "try:")
+            end = start
+            while end < len(nodes) and (end == start or len(self.lines) < PART_LINES):
+                self.node(nodes[end], 2, "d0")
+                end += 1
+            if len(self.lines) == 3:
+                self.emit(2, "pass")
+            self.emit(1, "except GoError as exc:")
+            self.emit(
+                2, f"raise TemplateExecError(template_line(exc, LINES_{name}), str(exc)) from None"
+            )
+            self.constants[f"LINES_{name}"] = [(at + 1, line) for at, line in self.marks]
+            out.append((name, f"def {name}(S, d0):\n" + "\n".join(self.lines) + "\n"))
+            start = end
+        return out
 
     # Helpers.
     def emit(self, indent: int, line: str) -> None:
         self.lines.append("    " * indent + line)
+
+    def mark(self, line: int) -> None:
+        """The code emitted from here on is the template's ``line``."""
+        self.marks.append((len(self.lines) + 1, line))
 
     def name(self, prefix: str) -> str:
         self.counter += 1
@@ -216,43 +311,52 @@ class Compiler:
         if isinstance(node, TextNode):
             self.emit(indent, f"out.append({self.constant(node.text)})")
         elif isinstance(node, ActionNode):
-            self.emit(indent, f"ln = {node.line}")
+            self.mark(node.line)
+            if len(node.pipe.commands) == 1 and not node.pipe.variables:
+                self.emit(indent, f"pv({self.command(node.pipe.commands[0], indent, dot, None)})")
+                return
             value = self.pipeline(node.pipe, indent, dot)
             if not node.pipe.variables:
-                self.emit(indent, "printed.append(len(out))")
-                self.emit(indent, f"out.append(to_text({value}))")
+                self.emit(indent, f"pv({value})")
         elif isinstance(node, BranchNode):
             if node.kind == "range":
                 self.range(node, indent, dot)
             else:
                 self.branch(node, indent, dot)
         elif isinstance(node, TemplateNode):
-            self.emit(indent, f"ln = {node.line}")
+            self.mark(node.line)
             value = self.pipeline(node.pipe, indent, dot) if node.pipe is not None else "MISSING"
             self.emit(indent, f"S.template({node.name!r}, {value}, {node.line})")
         elif isinstance(node, LoopControlNode):
             self.emit(indent, f"del S.variables[{self.loops[-1]}:]")
             self.emit(indent, "break" if node.kind == "break" else "continue")
 
+    def block(self, nodes: list[Node], indent: int, dot: str) -> None:
+        """A nested body (``pass`` when it writes nothing)."""
+        before = len(self.lines)
+        for child in nodes:
+            self.node(child, indent, dot)
+        if len(self.lines) == before:
+            self.emit(indent, "pass")
+
     def branch(self, node: BranchNode, indent: int, dot: str) -> None:
+        scoped = _declares(node)
         mark = self.name("m")
-        self.emit(indent, f"{mark} = len(S.variables)")
-        self.emit(indent, f"ln = {node.line}")
+        if scoped:
+            self.emit(indent, f"{mark} = len(S.variables)")
+        self.mark(node.line)
         value = self.pipeline(node.pipe, indent, dot)
         self.emit(indent, f"if truth({value}):")
         inner = dot
         if node.kind == "with":
             inner = self.name("d")
             self.emit(indent + 1, f"{inner} = {value}")
-        for child in node.body:
-            self.node(child, indent + 1, inner)
-        self.emit(indent + 1, "pass")
+        self.block(node.body, indent + 1, inner)
         if node.else_body:
             self.emit(indent, "else:")
-            for child in node.else_body:
-                self.node(child, indent + 1, dot)
-            self.emit(indent + 1, "pass")
-        self.emit(indent, f"del S.variables[{mark}:]")
+            self.block(node.else_body, indent + 1, dot)
+        if scoped:
+            self.emit(indent, f"del S.variables[{mark}:]")
 
     def range(self, node: BranchNode, indent: int, dot: str) -> None:
         mark = self.name("m")
@@ -260,7 +364,7 @@ class Compiler:
         key, element = self.name("k"), self.name("d")
         names = node.pipe.variables
         self.emit(indent, f"{mark} = len(S.variables)")
-        self.emit(indent, f"ln = {node.line}")
+        self.mark(node.line)
         value = self.pipeline(PipeNode(node.pipe.line, node.pipe.commands), indent, dot)
         self.emit(indent, f"{items} = iterate({value}, {len(names)})")
         self.emit(indent, f"if {items}:")
@@ -272,24 +376,20 @@ class Compiler:
             else:
                 self.emit(indent + 2, f"S.variables.append([{variable!r}, {item}])")
         self.loops.append(mark)
-        for child in node.body:
-            self.node(child, indent + 2, element)
+        self.block(node.body, indent + 2, element)
         self.loops.pop()
         self.emit(indent + 2, f"del S.variables[{mark}:]")
         if node.else_body:
             self.emit(indent, "else:")
-            for child in node.else_body:
-                self.node(child, indent + 1, dot)
-            self.emit(indent + 1, "pass")
+            self.block(node.else_body, indent + 1, dot)
 
     # Pipelines: statements that leave the value in a local, whose name is returned.
     def pipeline(self, pipe: PipeNode, indent: int, dot: str) -> str:
         result = self.name("v")
-        final = "NOFINAL"
+        final: str | None = None
         for command in pipe.commands:
-            self.command(command, indent, dot, final, result)
-            self.emit(indent, f"if {result} is None:")
-            self.emit(indent + 1, f"{result} = MISSING")
+            value = self.command(command, indent, dot, final)
+            self.emit(indent, f"{result} = {value}")
             final = result
         for variable in pipe.variables:
             if pipe.assign:
@@ -298,91 +398,58 @@ class Compiler:
                 self.emit(indent, f"S.variables.append([{variable!r}, {result}])")
         return result
 
-    def command(self, node: CommandNode, indent: int, dot: str, final: str, target: str) -> None:
+    def command(self, node: CommandNode, indent: int, dot: str, final: str | None) -> str:
+        """A command as an expression (after any statements it needs): its value, never None."""
         head = node.args[0]
-        rest = node.args[1:]
+        args = [self.argument(arg, indent, dot) for arg in node.args[1:]]
+        if final is not None:
+            args.append(final)
         if isinstance(head, IdentifierNode):
-            self.function(head.name, rest, indent, dot, final, target)
-            return
-        if isinstance(head, FieldNode):
-            self.chain(dot, head.names, rest, indent, dot, final, target)
-            return
-        if isinstance(head, VariableNode):
-            start = self.name("x")
-            self.emit(indent, f"{start} = S.lookup({head.name!r})")
-            self.chain(start, head.names, rest, indent, dot, final, target)
-            return
-        if isinstance(head, ChainNode):
-            start = self.argument(head.node, indent, dot)
-            self.chain(start, head.names, rest, indent, dot, final, target)
-            return
+            if head.name in ("and", "or"):
+                return self.logic(head.name, node.args[1:], indent, dot, final)
+            if head.name not in self.functions:
+                raise KeyError(head.name)
+            return f"FN_{head.name}({', '.join(args)})"
+        if isinstance(head, (FieldNode, VariableNode, ChainNode)):
+            if isinstance(head, FieldNode):
+                start = dot
+            elif isinstance(head, VariableNode):
+                start = f"S.lookup({head.name!r})"
+            else:
+                start = self.argument(head.node, indent, dot)
+            if not args:
+                helper = f"CH{len(head.names)}" if 1 <= len(head.names) <= 4 else "CH"
+                names = ", ".join(repr(n) for n in head.names)
+                return f"{helper}({start}, {names})" if head.names else f"NV({start})"
+            if not head.names:
+                self.emit(indent, 'raise GoError("can\'t give argument to non-function")')
+            return f"CA({start}, {head.names!r}, [{', '.join(args)}])"
         if isinstance(head, NilNode):
             self.emit(indent, 'raise GoError("nil is not a command")')
-            self.emit(indent, f"{target} = None")
-            return
-        if rest or final != "NOFINAL":
+        elif args:
             described = head.text if isinstance(head, LiteralNode) else "."
             message = self.constant(f"can't give argument to non-function {described}")
             self.emit(indent, f"raise GoError({message})")
-        self.emit(indent, f"{target} = {self.argument(head, indent, dot)}")
+        return f"NV({self.argument(head, indent, dot)})"
 
-    def function(
-        self, name: str, args: list[Arg], indent: int, dot: str, final: str, target: str
-    ) -> None:
-        if name in ("and", "or"):
-            if not args and final == "NOFINAL":
-                message = self.constant(f"wrong number of args for {name}: want at least 1 got 0")
-                self.emit(indent, f"raise GoError({message})")
-            # Each argument is evaluated only while the result is still undecided.
-            stop = "not truth" if name == "and" else "truth"
-            self.emit(indent, f"{target} = MISSING")
-            depth = indent
-            for arg in args:
-                self.emit(depth, f"{target} = {self.argument(arg, depth, dot)}")
-                self.emit(depth, f"if not ({stop}({target})):")
-                depth += 1
-            if final != "NOFINAL":
-                self.emit(depth, f"{target} = {final}")
-            self.emit(depth, "pass")
-            return
-        values = [self.argument(arg, indent, dot) for arg in args]
-        if final != "NOFINAL":
-            values.append(final)
-        if name not in self.functions:
-            raise KeyError(name)
-        self.emit(indent, f"{target} = call({name!r}, FN_{name}, [{', '.join(values)}])")
-
-    def chain(
-        self,
-        start: str,
-        names: tuple[str, ...],
-        args: list[Arg],
-        indent: int,
-        dot: str,
-        final: str,
-        target: str,
-    ) -> None:
-        values = [self.argument(arg, indent, dot) for arg in args]
-        if final != "NOFINAL":
-            values.append(final)
-        if not names:
-            if values:
-                self.emit(indent, 'raise GoError("can\'t give argument to non-function")')
-            self.emit(indent, f"{target} = {start}")
-            return
-        steps = names if not values else names[:-1]
-        self.emit(indent, f"{target} = {start}")
-        for step in steps:
-            self.emit(
-                indent,
-                f"{target} = {target}.get({step!r}, MISSING) if isinstance({target}, dict) "
-                f"else F({target}, {step!r})",
-            )
-        if values:
-            self.emit(indent, f"{target} = invoke({target}, {names[-1]!r}, [{', '.join(values)}])")
+    def logic(self, name: str, args: list[Arg], indent: int, dot: str, final: str | None) -> str:
+        """``and``/``or``: each argument evaluated only while the result is undecided."""
+        if not args and final is None:
+            message = self.constant(f"wrong number of args for {name}: want at least 1 got 0")
+            self.emit(indent, f"raise GoError({message})")
+        target = self.name("t")
+        stop = "not truth" if name == "and" else "truth"
+        self.emit(indent, f"{target} = MISSING")
+        depth = indent
+        for arg in args:
+            self.emit(depth, f"{target} = {self.argument(arg, depth, dot)}")
+            self.emit(depth, f"if not {stop}({target}):")
+            depth += 1
+        self.emit(depth, f"{target} = {final}" if final is not None else "pass")
+        return target
 
     def argument(self, node: Arg, indent: int, dot: str) -> str:
-        """An argument's value: a local holding it, or a constant expression."""
+        """An argument as an expression (after any statements it needs)."""
         if isinstance(node, DotNode):
             return dot
         if isinstance(node, LiteralNode):
@@ -391,22 +458,30 @@ class Compiler:
             return "None"
         if isinstance(node, PipeNode):
             return self.pipeline(node, indent, dot)
-        target = self.name("a")
-        self.command(CommandNode([node]), indent, dot, "NOFINAL", target)
-        self.emit(indent, f"if {target} is None:")
-        self.emit(indent + 1, f"{target} = MISSING")
-        return target
+        return self.command(CommandNode([node]), indent, dot, None)
 
 
 def load(
-    code: CodeType, constants: Mapping[str, Any], functions: Mapping[str, GoFunc]
+    codes: list[CodeType], constants: Mapping[str, Any], functions: Mapping[str, GoFunc]
 ) -> dict[str, Body]:
-    """The functions of a compiled module, bound to the template's functions."""
+    """The functions of compiled code, bound to the template's functions."""
     namespace: dict[str, Any] = {**_RUNTIME, **constants}
-    namespace.update({f"FN_{name}": func for name, func in functions.items()})
-    exec(code, namespace)  # noqa: S102 - code this module generated
+    namespace.update({f"FN_{name}": caller(name, func) for name, func in functions.items()})
+    for code in codes:
+        exec(code, namespace)  # noqa: S102 - code this module generated
     bodies: dict[str, Body] = namespace["BODIES"]
     return bodies
+
+
+def _declares(node: BranchNode) -> bool:
+    """Whether an ``if``/``with`` declares variables (in its pipeline, or directly in one of
+    its bodies), which must then be dropped after it."""
+    if node.pipe.variables and not node.pipe.assign:
+        return True
+    return any(
+        isinstance(child, ActionNode) and child.pipe.variables and not child.pipe.assign
+        for child in (*node.body, *node.else_body)
+    )
 
 
 def _first_line(nodes: list[Node]) -> int:
@@ -416,7 +491,5 @@ def _first_line(nodes: list[Node]) -> int:
             return line
     return 1
 
-
-_RUNTIME["NOFINAL"] = _NO_FINAL
 
 __all__ = ["Body", "Compiler", "State", "TemplateExecError", "load"]

@@ -95,29 +95,51 @@ class GoFunc:
 
 def call(name: str, func: GoFunc, args: Sequence[Any]) -> Any:
     """Call ``func`` with ``args`` as Go's template engine would (count and type checks)."""
+    return caller(name, func)(*args)
+
+
+def caller(name: str, func: GoFunc) -> Callable[..., Any]:
+    """``func`` as a Python callable with Go's checks: the argument count, each argument's
+    type (:data:`Converter`), errors as ``error calling NAME: ...``; nil results are no value."""
     params = func.params
     wanted = len(params)
     variadic = func.variadic
-    if variadic is None and len(args) != wanted:
-        raise GoError(f"wrong number of args for {name}: want {wanted} got {len(args)}")
-    if variadic is not None and len(args) < wanted:
-        raise GoError(f"wrong number of args for {name}: want at least {wanted} got {len(args)}")
-    try:
-        converted = [arg if convert is raw else convert(arg) for convert, arg in zip(params, args)]
-        if variadic is not None:
-            if variadic is raw:
-                converted += args[wanted:]
-            else:
-                converted += [variadic(arg) for arg in args[wanted:]]
-    except GoError as exc:
-        raise GoError(f"wrong type for value in call to {name}: {exc}") from None
-    try:
-        result = func.fn(*converted)
-    except GoError as exc:
-        raise GoError(f"error calling {name}: {exc}") from None
-    except (ValueError, TypeError, KeyError, IndexError, ZeroDivisionError, OverflowError) as exc:
-        raise GoError(f"error calling {name}: {exc}") from None
-    return MISSING if result is None else result
+    fn = func.fn
+    plain = all(p is raw for p in params) and variadic in (None, raw)
+
+    def invoke(*args: Any) -> Any:
+        count = len(args)
+        if variadic is None and count != wanted:
+            raise GoError(f"wrong number of args for {name}: want {wanted} got {count}")
+        if count < wanted:
+            raise GoError(f"wrong number of args for {name}: want at least {wanted} got {count}")
+        if not plain:
+            try:
+                converted = [
+                    arg if convert is raw else convert(arg) for convert, arg in zip(params, args)
+                ]
+                if variadic is not None:
+                    rest = args[wanted:]
+                    converted += rest if variadic is raw else [variadic(arg) for arg in rest]
+            except GoError as exc:
+                raise GoError(f"wrong type for value in call to {name}: {exc}") from None
+            args = tuple(converted)
+        try:
+            result = fn(*args)
+        except GoError as exc:
+            raise GoError(f"error calling {name}: {exc}") from None
+        except (
+            ValueError,
+            TypeError,
+            KeyError,
+            IndexError,
+            ZeroDivisionError,
+            OverflowError,
+        ) as exc:
+            raise GoError(f"error calling {name}: {exc}") from None
+        return MISSING if result is None else result
+
+    return invoke
 
 
 # Comparison (Go's basicKind rules).

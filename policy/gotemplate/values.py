@@ -88,6 +88,19 @@ class GoStruct:
         """The method ``name`` bound to this value, or ``None``."""
         return None
 
+    def lookup(self, name: str) -> Any:
+        """``value.Name`` as a field chain step reads it: a method without arguments, else the
+        field. Raises :class:`GoError`."""
+        method = self.method(name)
+        if method is not None:
+            return method()
+        if self.nil:
+            raise GoError(f"nil pointer evaluating {self.type_name}.{name}")
+        try:
+            return self.field(name)
+        except KeyError:
+            raise GoError(f"can't evaluate field {name} in type {self.type_name}") from None
+
     def to_json(self) -> Any:
         """The value as Go's ``encoding/json`` would write it (plain data)."""
         return {}
@@ -213,15 +226,7 @@ def get_field(value: Any, name: str) -> Any:
     if value is MISSING:
         return MISSING
     if isinstance(value, GoStruct):
-        method = value.method(name)
-        if method is not None:
-            return method()
-        if value.nil:
-            raise GoError(f"nil pointer evaluating {value.type_name}.{name}")
-        try:
-            return value.field(name)
-        except KeyError:
-            raise GoError(f"can't evaluate field {name} in type {value.type_name}") from None
+        return value.lookup(name)
     if isinstance(value, GoEnum):
         if name == "String":
             return value.name

@@ -180,6 +180,14 @@ class View(GoStruct):
         self.cache[name] = value
         return value
 
+    def lookup(self, name: str) -> Any:
+        """A field or getter, remembered (a View's data does not change while it is read)."""
+        cached = self.cache.get(name, _UNSET)
+        if cached is _UNSET:
+            cached = super().lookup(name)
+            self.cache[name] = cached
+        return cached
+
     def method(self, name: str) -> Callable[..., Any] | None:
         """Protobuf getters (``GetX``, nil-safe) and ``String`` of well-known types."""
         if self.struct.proto and name.startswith("Get") and len(name) > 3:

@@ -27,6 +27,7 @@ from kubeflow_devtools.policy.gotemplate import Output
 PLACEHOLDER = "rootlesscheckvalue{}x"
 """What stands for the value printed at a position while a skeleton is parsed."""
 _PLACEHOLDER = re.compile(r"rootlesscheckvalue(\d+)x")
+_MARK = "rootlesscheckvalue"
 _STR = "tag:yaml.org,2002:str"
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 MAX_SKELETONS = 256
@@ -108,7 +109,7 @@ def to_partial_pod(output: Output) -> dict[str, Any]:
 def _parse_skeleton(output: Output, inline: list[int]) -> Skeleton | None:
     """Parse the output with placeholders for its one-line values; ``None`` when the skeleton
     cannot be reused (a value outside any scalar, in a key, aliases, ...)."""
-    if any(_PLACEHOLDER.search(piece) for piece in output.pieces):
+    if any(_MARK in piece for piece in output.pieces):
         return None
     pieces = list(output.pieces)
     for number, position in enumerate(inline):
@@ -157,7 +158,7 @@ def _build(
         raise _NotReusable  # an alias: one node in two places
     seen.add(id(node))
     if isinstance(node, yaml.ScalarNode):
-        if _PLACEHOLDER.search(node.value):
+        if _MARK in node.value:
             one_line = node.start_mark.line == node.end_mark.line
             if node.tag != _STR or (not one_line and node.style not in ("|", ">")):
                 raise _NotReusable
@@ -179,7 +180,7 @@ def _build(
         inner = flow or bool(node.flow_style)
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or _PLACEHOLDER.search(key_node.value):
+            if not isinstance(key_node, yaml.ScalarNode) or _MARK in key_node.value:
                 raise _NotReusable
             key = _construct(key_node)
             if key == "<<" or key in out:
@@ -191,6 +192,8 @@ def _build(
 
 def _construct(node: yaml.ScalarNode) -> Any:
     """A scalar's value, as the safe loader makes it."""
+    if node.tag == _STR:
+        return node.value
     constructor = _CONSTRUCTOR.yaml_constructors.get(node.tag)
     if constructor is None:
         raise _NotReusable
