@@ -17,8 +17,8 @@ from kubeflow_devtools.atomic import write_atomic
 from kubeflow_devtools.cli import ArgumentParser, entry_point, guard
 from kubeflow_devtools.policy.baseline import diff_findings, load_baseline
 from kubeflow_devtools.policy.errors import InputError, UsageError
-from kubeflow_devtools.policy.model.findings import FAIL_ON, Finding, fails_run
 from kubeflow_devtools.policy.mesh.native import parse_kubernetes_minor
+from kubeflow_devtools.policy.model.findings import FAIL_ON, Finding, fails_run
 from kubeflow_devtools.policy.model.mesh import MeshMode
 from kubeflow_devtools.policy.model.report import Options, Report
 from kubeflow_devtools.policy.model.waivers import DEFAULT_WAIVERS

@@ -291,6 +291,7 @@ class Compiler:
 
     # Helpers.
     def emit(self, indent: int, line: str) -> None:
+        """One line of generated code, indented."""
         self.lines.append("    " * indent + line)
 
     def mark(self, line: int) -> None:
@@ -298,16 +299,19 @@ class Compiler:
         self.marks.append((len(self.lines) + 1, line))
 
     def name(self, prefix: str) -> str:
+        """A fresh local variable name."""
         self.counter += 1
         return f"{prefix}{self.counter}"
 
     def constant(self, value: Any) -> str:
+        """The name generated code uses for a constant value."""
         key = f"K{len(self.constants)}"
         self.constants[key] = value
         return key
 
     # Nodes.
     def node(self, node: Node, indent: int, dot: str) -> None:
+        """The code of one node, with ``dot`` the local holding the cursor."""
         if isinstance(node, TextNode):
             self.emit(indent, f"out.append({self.constant(node.text)})")
         elif isinstance(node, ActionNode):
@@ -340,6 +344,7 @@ class Compiler:
             self.emit(indent, "pass")
 
     def branch(self, node: BranchNode, indent: int, dot: str) -> None:
+        """``if`` or ``with``: Python ``if``/``else``, variables dropped after."""
         scoped = _declares(node)
         mark = self.name("m")
         if scoped:
@@ -359,6 +364,7 @@ class Compiler:
             self.emit(indent, f"del S.variables[{mark}:]")
 
     def range(self, node: BranchNode, indent: int, dot: str) -> None:
+        """``range``: a Python ``for`` over :func:`iterate`, fresh variables each iteration."""
         mark = self.name("m")
         items = self.name("items")
         key, element = self.name("k"), self.name("d")
@@ -370,7 +376,7 @@ class Compiler:
         self.emit(indent, f"if {items}:")
         self.emit(indent + 1, f"for {key}, {element} in {items}:")
         values = [element] if len(names) == 1 else [key, element]
-        for variable, item in zip(names, values):
+        for variable, item in zip(names, values, strict=True):
             if node.pipe.assign:
                 self.emit(indent + 2, f"S.assign({variable!r}, {item})")
             else:
@@ -385,6 +391,7 @@ class Compiler:
 
     # Pipelines: statements that leave the value in a local, whose name is returned.
     def pipeline(self, pipe: PipeNode, indent: int, dot: str) -> str:
+        """A pipeline: its commands in order, each given the previous value last."""
         result = self.name("v")
         final: str | None = None
         for command in pipe.commands:
@@ -468,7 +475,7 @@ def load(
     namespace: dict[str, Any] = {**_RUNTIME, **constants}
     namespace.update({f"FN_{name}": caller(name, func) for name, func in functions.items()})
     for code in codes:
-        exec(code, namespace)  # noqa: S102 - code this module generated
+        exec(code, namespace)
     bodies: dict[str, Body] = namespace["BODIES"]
     return bodies
 

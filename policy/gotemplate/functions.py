@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 import urllib.parse
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,7 +116,8 @@ def caller(name: str, func: GoFunc) -> Callable[..., Any]:
         if not plain:
             try:
                 converted = [
-                    arg if convert is raw else convert(arg) for convert, arg in zip(params, args)
+                    arg if convert is raw else convert(arg)
+                    for convert, arg in zip(params, args, strict=False)
                 ]
                 if variadic is not None:
                     rest = args[wanted:]
@@ -257,10 +258,8 @@ def index(item: Any, *keys: Any) -> Any:
         if isinstance(item, dict):
             if not isinstance(key, str):
                 raise GoError(f"value has type {kind_name(key)}; should be string")
-            if key in item:
-                item = item[key]
-            else:
-                item = "" if isinstance(item, StrMap) else None
+            missing = "" if isinstance(item, StrMap) else None
+            item = item.get(key, missing)
         elif isinstance(item, (list, tuple)):
             item = item[_int_index(key, len(item))]
         elif isinstance(item, str):

@@ -182,7 +182,7 @@ def _action(text: str, pos: int, end: int, lines: Lines, out: list[Token]) -> No
     while end > pos and text[end - 1] in _SPACE:
         end -= 1
     for match in _BODY.finditer(text, pos, end):
-        kind = match.lastgroup
+        kind = match.lastgroup or "space"
         value = match.group(kind)
         at = match.start(kind)
         spaced = match.start("space") >= 0

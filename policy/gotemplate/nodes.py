@@ -8,7 +8,6 @@ keeps the 1-based line it was written on.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
 
 @dataclass
@@ -83,16 +82,16 @@ class PipeNode:
     assign: bool = False
 
 
-Arg = Union[
-    FieldNode,
-    VariableNode,
-    DotNode,
-    NilNode,
-    LiteralNode,
-    IdentifierNode,
-    ChainNode,
-    PipeNode,
-]
+Arg = (
+    FieldNode
+    | VariableNode
+    | DotNode
+    | NilNode
+    | LiteralNode
+    | IdentifierNode
+    | ChainNode
+    | PipeNode
+)
 """What a command's argument can be."""
 
 
@@ -132,5 +131,5 @@ class LoopControlNode:
     kind: str
 
 
-Node = Union[TextNode, ActionNode, BranchNode, TemplateNode, LoopControlNode]
+Node = TextNode | ActionNode | BranchNode | TemplateNode | LoopControlNode
 """What a template body is made of."""

@@ -149,21 +149,26 @@ class Parser:
         return self.lines.line(token[2])
 
     def next(self) -> Token:
+        """The next token (consumed)."""
         token = self.tokens[self.pos]
         self.pos += 1
         return token
 
     def peek(self) -> Token:
+        """The next token (not consumed)."""
         return self.tokens[self.pos]
 
     def error(self, token: Token, message: str) -> TemplateSyntaxError:
+        """An error at ``token``'s line."""
         return TemplateSyntaxError(self.line(token), message)
 
     def unexpected(self, token: Token, context: str) -> TemplateSyntaxError:
+        """The error for a token that does not belong where it is."""
         shown = token[1] or token[0]
         return self.error(token, f"unexpected {shown!r} in {context}")
 
     def expect(self, kind: str, context: str) -> Token:
+        """The next token, which must be of ``kind``."""
         token = self.next()
         if token[0] != kind:
             raise self.unexpected(token, context)
@@ -197,12 +202,14 @@ class Parser:
         return body
 
     def template_name(self, context: str) -> str:
+        """The quoted name of a ``define``, ``template`` or ``block``."""
         token = self.next()
         if token[0] not in (lx.STRING, lx.RAW):
             raise self.unexpected(token, context)
         return unquote(token[1], self.line(token))
 
     def define(self) -> None:
+        """``{{define "name"}}...{{end}}``: a named template."""
         name = self.template_name("define clause")
         self.expect(lx.RIGHT, "define clause")
         self.definitions[name] = self.named_body("define clause")
@@ -219,6 +226,7 @@ class Parser:
             body.append(node)
 
     def text_or_action(self) -> Node | tuple[str, int]:
+        """Text, an action, or an ``{{end}}``/``{{else}}`` (as a tuple with its line)."""
         token = self.next()
         if token[0] == lx.TEXT:
             return TextNode(token[1])
@@ -227,6 +235,7 @@ class Parser:
         raise self.unexpected(token, "input")
 
     def action(self) -> Node | tuple[str, int]:
+        """What follows ``{{``: a keyword's clause, or a pipeline to print."""
         token = self.next()
         line = self.line(token)
         if token[0] == lx.KEYWORD:
@@ -265,6 +274,7 @@ class Parser:
         return ActionNode(line, self.pipeline("command", lx.RIGHT))
 
     def control(self, kind: str, line: int) -> BranchNode:
+        """``if``, ``with`` or ``range``: pipeline, body, ``else`` (and ``else if``)."""
         depth = len(self.variables)
         pipe = self.pipeline(kind, lx.RIGHT)
         if kind == "range":
@@ -287,6 +297,7 @@ class Parser:
 
     # Pipelines and commands.
     def pipeline(self, context: str, end: str) -> PipeNode:
+        """A pipeline up to ``end``, with its declaration or assignment."""
         first = self.peek()
         line = self.line(first)
         variables: list[str] = []
@@ -327,10 +338,12 @@ class Parser:
         return PipeNode(line, commands, tuple(variables), assign)
 
     def check_variable(self, name: str, line: int) -> None:
+        """A variable must be declared before it is used."""
         if name not in self.variables:
             raise TemplateSyntaxError(line, f"undefined variable {name!r}")
 
     def command(self) -> CommandNode:
+        """One command: operands separated by white space, up to ``|``, ``)`` or ``}}``."""
         args: list[Arg] = []
         while True:
             args.append(self.operand())
@@ -344,6 +357,7 @@ class Parser:
         return CommandNode(args)
 
     def operand(self) -> Arg:
+        """A term and the fields that follow it directly (``(x).a.b``)."""
         node = self.term()
         token = self.peek()
         if token[0] == lx.FIELD and not token[3]:
@@ -362,6 +376,7 @@ class Parser:
         return node
 
     def term(self) -> Arg:
+        """A function, dot, nil, variable, field, literal or parenthesized pipeline."""
         token = self.next()
         kind = token[0]
         if kind == lx.FIELD:

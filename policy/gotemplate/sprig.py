@@ -15,7 +15,6 @@ import base64
 import hashlib
 import os.path
 import re
-from collections.abc import Mapping
 from typing import Any
 
 from kubeflow_devtools.policy.gotemplate.encoding import go_json, go_quote
@@ -143,7 +142,7 @@ def _dict(*pairs: Any) -> dict[str, Any]:
     return out
 
 
-def _dict_arg(value: Any) -> Mapping[str, Any]:
+def _dict_arg(value: Any) -> dict[str, Any]:
     if isinstance(value, dict):
         return value
     raise GoError(f"expected map[string]interface {{}}; got {kind_name(value)}")

@@ -17,8 +17,8 @@ The mapping:
 from __future__ import annotations
 
 import math
-from decimal import Decimal
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 

@@ -19,10 +19,13 @@ from typing import Any
 from kubeflow_devtools.policy.model.mesh import InjectionTemplate, Injector
 
 BUILTIN_SIDECAR = """\
-{{- $mode := annotation .ObjectMeta `sidecar.istio.io/interceptionMode` .ProxyConfig.InterceptionMode }}
+{{- $mode := annotation .ObjectMeta `sidecar.istio.io/interceptionMode`
+      .ProxyConfig.InterceptionMode }}
 {{- $tproxy := eq $mode `TPROXY` }}
-{{- $bind := eq (annotation .ObjectMeta `sidecar.istio.io/capNetBindService` .Values.global.proxy.capNetBindService) `true` }}
-{{- $native := ne (index .ObjectMeta.Annotations `sidecar.istio.io/nativeSidecar` | default (printf "%t" .NativeSidecars)) `false` }}
+{{- $bind := eq (annotation .ObjectMeta `sidecar.istio.io/capNetBindService`
+      .Values.global.proxy.capNetBindService) `true` }}
+{{- $native := ne (index .ObjectMeta.Annotations `sidecar.istio.io/nativeSidecar`
+      | default (printf "%t" .NativeSidecars)) `false` }}
 {{- $cni := or .Values.pilot.cni.enabled .Values.istio_cni.enabled }}
 {{- $privileged := .Values.global.proxy.privileged | default false }}
 spec:

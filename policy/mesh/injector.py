@@ -119,14 +119,16 @@ def _check_types(pod: Mapping[str, Any]) -> None:
             for key in _INT_FIELDS:
                 value = context.get(key)
                 if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+                    name = container["name"]
                     raise InjectionFailure(
-                        f'container "{container["name"]}": securityContext.{key} {value!r} is not an integer'
+                        f'container "{name}": securityContext.{key} {value!r} is not an integer'
                     )
             for key in _BOOL_FIELDS:
                 value = context.get(key)
                 if value is not None and not isinstance(value, bool):
+                    name = container["name"]
                     raise InjectionFailure(
-                        f'container "{container["name"]}": securityContext.{key} {value!r} is not a boolean'
+                        f'container "{name}": securityContext.{key} {value!r} is not a boolean'
                     )
 
 
@@ -209,8 +211,9 @@ def inject(
 
 
 def _openshift_proxy_user(pod: Mapping[str, Any]) -> Mapping[str, Any]:
-    """On OpenShift every container gets the namespace's user; a declared proxy whose user is
-    the application's loses its user and group, so Istio's apply (``isSidecarUserMatchingAppUser``)."""
+    """On OpenShift every container gets the namespace's user: a declared proxy with the
+    application's user loses its user and group so Istio's apply
+    (``isSidecarUserMatchingAppUser``)."""
     proxy_user, app_user = 0, 0
     for list_name in LISTS:
         for container in containers_of(pod, list_name):

@@ -77,7 +77,7 @@ def strip_nulls(value: Any) -> Any:
         return value if out is None else out
     if isinstance(value, list):
         items = [strip_nulls(v) if isinstance(v, (dict, list)) else v for v in value]
-        if all(new is old for new, old in zip(items, value)) and None not in items:
+        if all(new is old for new, old in zip(items, value, strict=True)) and None not in items:
             return value
         return [v for v in items if v is not None]
     return value
@@ -138,9 +138,9 @@ def _merge_map(
                 result[key] = kept
             else:
                 result.pop(key, None)
-        elif isinstance(value, dict):
+        elif isinstance(value, dict) and isinstance(current, dict):
             result[key] = _merge_map(current, value, nested)
-        elif isinstance(value, list) and list_key is not None:
+        elif isinstance(value, list) and isinstance(current, list) and list_key is not None:
             result[key] = _merge_list(current, value, list_key, nested)
         else:
             result[key], _ = (

@@ -232,7 +232,7 @@ def _scalar(site: Site, values: tuple[str, ...]) -> Any:
         return text[1:-1]
     if not text:
         return None
-    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
     if tag == _STR:
         return text
     return _construct(yaml.ScalarNode(tag, text))
@@ -241,7 +241,7 @@ def _scalar(site: Site, values: tuple[str, ...]) -> Any:
 def _apply(skeleton: Skeleton, values: tuple[str, ...]) -> dict[str, Any] | None:
     """The skeleton's structure with ``values``; ``None`` when one does not fit its site."""
     changed: set[int] = set()
-    for number, (old, new) in enumerate(zip(skeleton.values, values)):
+    for number, (old, new) in enumerate(zip(skeleton.values, values, strict=True)):
         if old != new:
             site = skeleton.sites[skeleton.site_of[number]]
             if not _fits(new, site, site.parts[0] == number):

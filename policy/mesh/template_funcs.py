@@ -197,9 +197,12 @@ def append_multus_network(existing: str, network: str) -> str:
             return existing
         namespace, _, name = network.rpartition("/")
         for item in networks if isinstance(networks, list) else []:
-            if isinstance(item, dict) and item.get("name") == name:
-                if (item.get("namespace") or "") == namespace:
-                    return existing
+            if (
+                isinstance(item, dict)
+                and item.get("name") == name
+                and (item.get("namespace") or "") == namespace
+            ):
+                return existing
         entry = (
             f', {{"name": "{name}"}}'
             if not namespace
