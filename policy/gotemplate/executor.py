@@ -375,7 +375,7 @@ class Compiler:
         self.emit(indent, f"{items} = iterate({value}, {len(names)})")
         self.emit(indent, f"if {items}:")
         self.emit(indent + 1, f"for {key}, {element} in {items}:")
-        values = [element] if len(names) == 1 else [key, element]
+        values = ([element] if len(names) == 1 else [key, element])[: len(names)]
         for variable, item in zip(names, values, strict=True):
             if node.pipe.assign:
                 self.emit(indent + 2, f"S.assign({variable!r}, {item})")
