@@ -408,12 +408,12 @@ class Compiler:
     def command(self, node: CommandNode, indent: int, dot: str, final: str | None) -> str:
         """A command as an expression (after any statements it needs): its value, never None."""
         head = node.args[0]
+        if isinstance(head, IdentifierNode) and head.name in ("and", "or"):
+            return self.logic(head.name, node.args[1:], indent, dot, final)
         args = [self.argument(arg, indent, dot) for arg in node.args[1:]]
         if final is not None:
             args.append(final)
         if isinstance(head, IdentifierNode):
-            if head.name in ("and", "or"):
-                return self.logic(head.name, node.args[1:], indent, dot, final)
             if head.name not in self.functions:
                 raise KeyError(head.name)
             return f"FN_{head.name}({', '.join(args)})"

@@ -151,6 +151,8 @@ def tokenize(text: str, lines: Lines) -> list[Token]:
             pending_trim = match.group("ctrim") is not None
         else:
             body_start, body_end = match.span("body")
+            if text.startswith("/*", body_start):
+                raise TemplateSyntaxError(lines.line(start), _unclosed(text, start))
             pending_trim = (
                 body_end - body_start >= 2
                 and text[body_end - 1] == "-"

@@ -307,7 +307,7 @@ def _with_templates(config: MeshConfig, operator_values: Any) -> MeshConfig:
         injector = replace(injector, values=_force_cni(injector.values, config.cni_enabled))
     errors = []
     for template in injector.templates.values():
-        problem = compile_template(template, config.istiod_env)
+        problem = compile_template(template, config.istiod_env, injector.name)
         if isinstance(problem, InputError):
             errors.append(problem)
     return replace(config, templates=injector, errors=tuple(errors))

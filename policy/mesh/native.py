@@ -62,8 +62,8 @@ def node_minors(resources: Iterable[Resource]) -> dict[str, int | None]:
 def kubernetes_version(nodes: Mapping[str, int | None], option: int | None) -> KubernetesVersion:
     """The cluster's version: the oldest Node, else ``--kubernetes-version``, else the default."""
     known = [m for m in nodes.values() if m is not None]
-    if known:
-        oldest = min(known)
+    if nodes:
+        oldest = min(known) if known else 0
         return KubernetesVersion(
             oldest, "nodes", f"the oldest of {len(nodes)} Node(s) in the input"
         )
