@@ -295,14 +295,23 @@ def test_hand_edited_generated_file(site: Path) -> None:
     assert check(plan(site, [katib()])) == ()
 
 
-def test_hand_edited_stale_file_is_kept_unless_forced(site: Path) -> None:
+def test_hand_edited_stale_file_is_never_deleted(site: Path) -> None:
+    # Issue 20: --force used to delete it; it now keeps it as a hand-written file.
     publish_all(site, katib())
     target = site / SECTION / "search.md"
     target.write_text("edited\n")
     with pytest.raises(PublishError, match=r"search\.md: stale, but edited by hand"):
         plan(site, [katib(katib_pages({"search.md": None}))])
+    forced = plan(site, [katib(katib_pages({"search.md": None}))], force=True)
+    assert forced.warnings == (  # the page keeps its URL: it gets no alias
+        f"{SECTION}: alias {URL}search/ dropped: {SECTION}/search.md serves that URL",
+        f"{SECTION}/search.md: stale, but edited by hand since docgen generated it: "
+        "kept as a hand-written file",
+    )
     publish_all(site, katib(katib_pages({"search.md": None})), force=True)
-    assert not target.exists()
+    assert target.read_text() == "edited\n"
+    assert "search.md" not in manifest(site)["files"]
+    assert check(plan(site, [katib(katib_pages({"search.md": None}))])) == ()
 
 
 def test_generated_file_deleted_by_hand_is_recreated(site: Path) -> None:
