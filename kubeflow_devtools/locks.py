@@ -96,8 +96,9 @@ def hold(path: Path, *, wait: float, purpose: str) -> Iterator[None]:
         fd = _locked(path)
     try:
         started = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        os.ftruncate(fd, 0)
-        os.write(fd, f"pid {os.getpid()} on {socket.gethostname()} since {started}\n".encode())
+        with contextlib.suppress(OSError):  # a full disk: held all the same, holder unnamed
+            os.ftruncate(fd, 0)
+            os.write(fd, f"pid {os.getpid()} on {socket.gethostname()} since {started}\n".encode())
         yield
     finally:
         with contextlib.suppress(FileNotFoundError):
