@@ -4,12 +4,13 @@
 exit codes) in a process forked from a server that imported docgen once, so that a run costs
 tens of milliseconds instead of a Python start-up and the imports of Sphinx: the crash tests
 run hundreds. :func:`spawned` starts the installed command afresh (``python -m``), optionally
-with a file size limit (a full disk without a small file system to mount) or as an
-unprivileged user (when the tests run as root, who may write anywhere).
+with a file size limit (a full disk without a small file system to mount) or bound by file
+permissions even when the tests run as root (who may otherwise write anywhere).
 """
 
 from __future__ import annotations
 
+import ctypes
 import json
 import multiprocessing
 import os
@@ -27,8 +28,8 @@ _SERVER.set_forkserver_preload(
     ["kubeflow_devtools.docgen.cli", "kubeflow_devtools.docgen.hugo.website", __name__]
 )
 
-NOBODY = 65534
-"""The user and group of unprivileged runs (``nobody``)."""
+_PR_CAPBSET_DROP = 24
+_CAP_DAC_OVERRIDE, _CAP_DAC_READ_SEARCH = 1, 2
 
 
 @dataclass(frozen=True)
@@ -105,14 +106,15 @@ def forked(argv: Sequence[str], scratch: Path, env: Mapping[str, str] | None = N
     return Run(process.exitcode, out.read_text(), err.read_text())
 
 
-def _limits(fsize: int | None, unprivileged: bool) -> Callable[[], None]:
-    def apply() -> None:
+def _limits(fsize: int | None, permissions: bool) -> Callable[[], None]:
+    def apply() -> None:  # in the child, before it runs Python
         if fsize is not None:
             resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
-        if unprivileged and os.geteuid() == 0:
-            os.setgroups([])
-            os.setgid(NOBODY)
-            os.setuid(NOBODY)
+        if permissions and os.geteuid() == 0:  # root, without the power to ignore them
+            libc = ctypes.CDLL(None, use_errno=True)
+            for capability in (_CAP_DAC_OVERRIDE, _CAP_DAC_READ_SEARCH):
+                if libc.prctl(_PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
+                    raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
 
     return apply
 
@@ -122,7 +124,7 @@ def spawned(
     *,
     env: Mapping[str, str] | None = None,
     fsize: int | None = None,
-    unprivileged: bool = False,
+    permissions: bool = False,
 ) -> Run:
     """Run ``python -m kubeflow_devtools.docgen.cli ARGV`` in a new process.
 
@@ -131,7 +133,8 @@ def spawned(
         env: Environment variables to set (the fixture packages are importable).
         fsize: The largest file the process may write, in bytes (``RLIMIT_FSIZE``: a bigger
             write fails with ``EFBIG``, Python ignores SIGXFSZ), like a full disk.
-        unprivileged: Run as ``nobody`` when the tests run as root (root writes anywhere).
+        permissions: Bound by file permissions even as root (its capabilities to override
+            them, ``CAP_DAC_OVERRIDE`` and ``CAP_DAC_READ_SEARCH``, dropped before it starts).
 
     Returns:
         How the run ended and what it printed.
@@ -140,7 +143,7 @@ def spawned(
     result = subprocess.run(
         [sys.executable, "-m", "kubeflow_devtools.docgen.cli", *argv],
         env={**os.environ, "PYTHONPATH": path, **(env or {})},
-        preexec_fn=_limits(fsize, unprivileged),
+        preexec_fn=_limits(fsize, permissions),
         capture_output=True,
         text=True,
         timeout=300,
