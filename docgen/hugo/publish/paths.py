@@ -78,5 +78,5 @@ def url_problem(url: object) -> str | None:
     if url == "/":
         return "is the site root"
     if not _URL_CHARACTERS.fullmatch(url) or clean_relative(url[1:-1]) is None:
-        return "must be a clean URL path (no empty, '.' or '..' segment, query or fragment)"
+        return "must be a clean URL path (no empty, '.' or '..' segment, space, query, ...)"
     return None
