@@ -93,7 +93,7 @@ def entry_point(main: Callable[[], int], prog: str | None = None) -> NoReturn:
         prog: The command's name in the interruption line (default: the program's file name).
     """
     name = prog or os.path.basename(sys.argv[0])
-    signal.signal(signal.SIGTERM, _terminate)
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         code = main()
     except KeyboardInterrupt:
@@ -104,4 +104,6 @@ def entry_point(main: Callable[[], int], prog: str | None = None) -> NoReturn:
         code = 143
     except BrokenPipeError:
         code = 1
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     sys.exit(code)
