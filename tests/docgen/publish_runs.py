@@ -98,12 +98,29 @@ def forked(argv: Sequence[str], scratch: Path, env: Mapping[str, str] | None = N
     Returns:
         How the run ended and what it printed.
     """
-    out, err = scratch / "stdout", scratch / "stderr"
-    process = _SERVER.Process(target=_child, args=(list(argv), dict(env or {}), str(out), str(err)))
-    process.start()
+    process = forked_process(argv, scratch, env)
     process.join(120)
     assert process.exitcode is not None, f"docgen {' '.join(argv)} did not end"
-    return Run(process.exitcode, out.read_text(), err.read_text())
+    return Run(process.exitcode, (scratch / "stdout").read_text(), (scratch / "stderr").read_text())
+
+
+def forked_process(
+    argv: Sequence[str], scratch: Path, env: Mapping[str, str] | None = None
+) -> multiprocessing.process.BaseProcess:
+    """Start ``docgen ARGV`` like :func:`forked`, and return at once.
+
+    Args:
+        argv: The arguments.
+        scratch: A folder for the output (``stdout``, ``stderr``).
+        env: Environment variables to set in the process.
+
+    Returns:
+        The running process.
+    """
+    out, err = str(scratch / "stdout"), str(scratch / "stderr")
+    process = _SERVER.Process(target=_child, args=(list(argv), dict(env or {}), out, err))
+    process.start()
+    return process
 
 
 def _limits(fsize: int | None, permissions: bool) -> Callable[[], None]:

@@ -42,6 +42,7 @@ from tests.docgen.hugo_helpers import (
     run_hugo,
     snapshot,
 )
+from tests.docgen.publish_runs import Run
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -77,25 +78,6 @@ CONFIGS: dict[str, dict[str, Any]] = {
 
 
 # --- helpers ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Run:
-    """What one ``docgen publish`` printed and returned."""
-
-    code: int
-    out: str
-    err: str
-
-    @property
-    def err_lines(self) -> list[str]:
-        """The non-empty lines of stderr."""
-        return [line for line in self.err.splitlines() if line.strip()]
-
-    @property
-    def out_lines(self) -> list[str]:
-        """The non-empty lines of stdout."""
-        return [line for line in self.out.splitlines() if line.strip()]
 
 
 @dataclass(frozen=True)

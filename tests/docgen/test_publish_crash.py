@@ -13,6 +13,7 @@ the next publish and ``--check`` exit 0.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -29,7 +30,7 @@ from pathlib import Path
 import pytest
 
 from kubeflow_devtools.docgen.hugo.publish.journal import HOOK_VARIABLE, STATE_FOLDER
-from tests.docgen.publish_runs import FIXTURES, Run, forked, write_config
+from tests.docgen.publish_runs import FIXTURES, Run, forked, forked_process, write_config
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared/corpus/kubeflow-website/site"
 KATIB = "content/en/docs/components/katib"
@@ -216,6 +217,42 @@ def test_sigterm_and_sigint_roll_back_with_one_line(
     assert steps >= 15, steps
     assert outcomes["old"] >= 5 and outcomes["new"] >= 3, outcomes
     print(f"SIG{name}: {steps} steps, {dict(outcomes)}")
+
+
+def test_kills_at_moments_no_hook_chose(world: World, tmp_path: Path) -> None:
+    durations = []
+    for trial in range(3):
+        site = copy_site(world.pristine, tmp_path / f"timed-{trial}")
+        started = time.perf_counter()
+        assert forked(world.publish(site), tmp_path).code == 0
+        durations.append(time.perf_counter() - started)
+    last = sorted(durations)[1]  # the writes come last: kill around the end of a run
+    outcomes: Counter[str] = Counter()
+    for trial in range(16):
+        site = copy_site(world.pristine, tmp_path / f"site-{trial}")
+        process = forked_process(world.publish(site), tmp_path)
+        time.sleep(last * (0.85 + trial / 100))
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(process.pid, signal.SIGKILL)
+        process.join(60)
+        checked = forked(world.publish(site, "--check"), tmp_path)  # recovers, if it must
+        state = world.state(site, world.pristine)
+        assert checked.code == (0 if state == "new" else 1), checked
+        recovered = "an interrupted publish was" in checked.err
+        outcomes[f"{state}{', recovered' if recovered else ''}"] += 1
+    print(f"SIGKILL at moments: {dict(outcomes)}")
+
+
+@pytest.mark.parametrize("name", ["TERM", "INT"])
+def test_the_console_command_rolls_back_on_a_signal(
+    world: World, tmp_path: Path, name: str
+) -> None:
+    site = copy_site(world.pristine, tmp_path / "site")
+    run = _finish(_start(world, site, hook=f"{name}@9"))  # in the middle of the renames
+    number = signal.Signals[f"SIG{name}"]
+    assert run.code == 128 + number, run
+    assert run.err_lines == [f"docgen: interrupted ({number.name})"], run.err
+    assert world.state(site, world.pristine) == "old"
 
 
 @pytest.mark.parametrize("killed_at", [4, 9, 13, 16])
