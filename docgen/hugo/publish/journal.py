@@ -295,7 +295,11 @@ def undo(root: Path, intent: Intent, digests: dict[str, str | None] | None = Non
 
 
 def _finish(root: Path, intent: Intent) -> list[str]:
-    """After the commit: remove the backups and folders left empty, then the journal."""
+    """After the commit: remove the backups and folders left empty, then the journal.
+
+    A backup that cannot be removed stays (hidden, named in a warning): the publish is
+    complete, and a journal kept for it would hold every later publish up.
+    """
     warnings: list[str] = []
     with _signals_deferred():
         for change in intent.files:
@@ -306,8 +310,7 @@ def _finish(root: Path, intent: Intent) -> list[str]:
                     warnings.append(f"backup not removed: {describe_os_error(exc)}")
         for folder in sorted(intent.prune, key=lambda p: len(PurePosixPath(p).parts), reverse=True):
             _rmdir_if_empty(root, folder)
-        if not warnings:  # else the journal stays, and the next run removes what is left
-            _remove_journal(root)
+        _remove_journal(root)
     return warnings
 
 
@@ -445,18 +448,13 @@ def recover(root: Path) -> str | None:
         What was done (one line), or ``None`` when nothing was pending.
 
     Raises:
-        PublishError: The journal is corrupt, or a step failed (the journal is kept).
+        PublishError: The journal is corrupt, or an undo step failed (the journal is kept).
     """
     found = _read_journal(root)
     if found is None:
         _remove_journal(root)  # a journal being written when its run was killed
         return None
     intent, digests, committed = found
-    if committed:
-        warnings = _finish(root, intent)
-        if warnings:
-            raise PublishError(*warnings)
-        return "an interrupted publish was completed"
-    notes = undo(root, intent, digests)
+    notes = _finish(root, intent) if committed else undo(root, intent, digests)
     detail = "".join(f"; {note}" for note in notes)
-    return f"an interrupted publish was rolled back{detail}"
+    return f"an interrupted publish was {'completed' if committed else 'rolled back'}{detail}"
