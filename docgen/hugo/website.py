@@ -91,7 +91,7 @@ def publish(
         website: The root of the website checkout (the folder holding ``content/``).
         out: A build folder to keep (incremental builds); default: a temporary one.
         check_only: Only compare the website with what would be written.
-        force: Overwrite (or delete) generated files that were edited by hand.
+        force: Overwrite generated files that were edited by hand (stale ones are kept).
         status: Where progress goes (``None``: nowhere).
         wait: How long to wait for another publish holding the website.
 

@@ -395,25 +395,28 @@ def plan(
     """Decide what publishing ``sections`` into a website checkout does; nothing is written.
 
     Every generated page is compared with the file on disk (after its aliases are added):
-    it is created, updated or left unchanged; files the previous manifest lists that are no
-    longer generated are stale and will be deleted. Every problem of every section is found
-    before the error is raised.
+    it is created, updated or left unchanged; files the previous manifest lists (with
+    docgen's seal) that are no longer generated are stale and will be deleted, if their bytes
+    are still what docgen wrote. Every problem of every section is found before the error is
+    raised; what is left alone, and why, is in the plan's warnings.
 
     Args:
         website_root: The website checkout (the folder holding ``content/``).
         sections: The sections to publish (distinct folders, none inside another).
         content_dir: Hugo's content folder for the language, relative to the root: URLs are
             section paths relative to it.
-        force: Overwrite (and delete, when stale) generated files edited by hand since docgen
-            wrote them. Files docgen did not generate are never touched, forced or not.
+        force: Overwrite generated files edited by hand since docgen wrote them; a stale one
+            is kept as a hand-written file (no longer listed), never deleted. Files docgen did
+            not generate are never touched, forced or not.
 
     Returns:
         The plan, for :func:`apply` and :func:`check`.
 
     Raises:
-        PublishError: The root is not a website folder, a section path is invalid or escapes
-            the root, a manifest is corrupt or belongs to another SDK, a generated path is
-            taken by a hand-written file, or (without ``force``) a generated file was edited.
+        PublishError: The root is not a website folder, a section path is invalid, escapes
+            the root or goes through a symbolic link, a manifest is corrupt or belongs to
+            another SDK, a generated path is taken by a hand-written file, or (without
+            ``force``) a generated file was edited.
     """
     root = Path(website_root)
     content = check_website(root, content_dir)
