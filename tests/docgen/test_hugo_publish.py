@@ -29,6 +29,7 @@ from kubeflow_devtools.docgen.cli import main
 from kubeflow_devtools.docgen.config import load_config
 from kubeflow_devtools.docgen.hugo import website
 from kubeflow_devtools.docgen.hugo.publish import apply, plan
+from kubeflow_devtools.docgen.hugo.publish.manifest import seal
 from kubeflow_devtools.docgen.hugo.website import load_sections
 from tests.docgen.hugo_helpers import (
     MANIFEST,
@@ -41,6 +42,7 @@ from tests.docgen.hugo_helpers import (
     run_hugo,
     snapshot,
 )
+from tests.docgen.publish_runs import Run
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -76,25 +78,6 @@ CONFIGS: dict[str, dict[str, Any]] = {
 
 
 # --- helpers ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Run:
-    """What one ``docgen publish`` printed and returned."""
-
-    code: int
-    out: str
-    err: str
-
-    @property
-    def err_lines(self) -> list[str]:
-        """The non-empty lines of stderr."""
-        return [line for line in self.err.splitlines() if line.strip()]
-
-    @property
-    def out_lines(self) -> list[str]:
-        """The non-empty lines of stdout."""
-        return [line for line in self.out.splitlines() if line.strip()]
 
 
 @dataclass(frozen=True)
@@ -526,7 +509,9 @@ def test_check_summary_stays_short(work: Work, pristine: Path, tmp_path: Path) -
         data = f'+++\ntitle = "Page {number}"\n+++\nOld.\n'.encode()
         (site / SECTION / rel).parent.mkdir(exist_ok=True)
         (site / SECTION / rel).write_bytes(data)
-        manifest["files"][rel] = {"sha256": hashlib.sha256(data).hexdigest(), "anchors": []}
+        digest = hashlib.sha256(data).hexdigest()
+        sealed = seal("hugosdk", rel, digest)  # as docgen would have listed them
+        manifest["files"][rel] = {"sha256": digest, "seal": sealed, "anchors": []}
     manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     result = _check(work, site)
     assert result.code == 1, result
