@@ -39,14 +39,22 @@ def run(text: str, data: Any = None) -> str:
     [
         ("a {{- ` b ` -}} c", None, "a b c"),
         ("a  {{- /* comment */ -}}  b", None, "ab"),
-        ("{{ .x }}|{{ .missing }}|{{ .missing.y }}", {"x": None}, "<no value>|<no value>|<no value>"),
+        (
+            "{{ .x }}|{{ .missing }}|{{ .missing.y }}",
+            {"x": None},
+            "<no value>|<no value>|<no value>",
+        ),
         ("{{ index .m `k` }}|{{ index .s `k` }}", {"m": {}, "s": StrMap()}, "<no value>|"),
         ("{{ 1e6 }} {{ 1.5 }} {{ 0x10 }} {{ 'a' }}", None, "1e+06 1.5 16 97"),
         ('{{ "a\\tb" }}', None, "a\tb"),
         ("{{ if .a }}A{{ else if .b }}B{{ else }}C{{ end }}", {"b": [0]}, "B"),
         ("{{ with .a }}{{ . }}{{ else }}none{{ end }}", {"a": ""}, "none"),
         ("{{ range $i, $v := .l }}{{ $i }}{{ $v }};{{ end }}", {"l": ["a", "b"]}, "0a;1b;"),
-        ("{{ range $k, $v := .m }}{{ $k }}={{ $v }} {{ end }}", {"m": {"b": 2.0, "a": 1.0}}, "a=1 b=2 "),
+        (
+            "{{ range $k, $v := .m }}{{ $k }}={{ $v }} {{ end }}",
+            {"m": {"b": 2.0, "a": 1.0}},
+            "a=1 b=2 ",
+        ),
         ("{{ range .l }}x{{ else }}empty{{ end }}", {"l": []}, "empty"),
         ("{{ range 3 }}{{ . }}{{ end }}", None, "012"),
         (
@@ -61,7 +69,11 @@ def run(text: str, data: Any = None) -> str:
         ("{{ .a | printf `%s-%d` `x` }}", {"a": 7}, "x-7"),
         ("{{ and 1 0 2 }} {{ or 0 `` `z` }} {{ not .a }}", {"a": []}, "0 z true"),
         ("{{ and false (fail `not evaluated`) }}", None, "false"),
-        ("{{ eq .a `x` `y` }} {{ ne 1 2 }} {{ lt 1 2 }} {{ ge `b` `a` }}", {"a": "y"}, "true true true true"),
+        (
+            "{{ eq .a `x` `y` }} {{ ne 1 2 }} {{ lt 1 2 }} {{ ge `b` `a` }}",
+            {"a": "y"},
+            "true true true true",
+        ),
         ("{{ print 1 2 `a` 3 }}", None, "1 2a3"),
         ("{{ .m.k }}", {"m": {"k": [1, "a", None]}}, "[1 a <nil>]"),
     ],
@@ -75,12 +87,20 @@ def test_go_semantics(text: str, data: Any, expected: str) -> None:
     [
         ('{{ "" | default "d" }} {{ 0 | default "d" }} {{ "x" | default "d" }}', None, "d d x"),
         ("{{ empty .m }} {{ empty .l }} {{ empty .z }}", {"m": {}, "l": [0]}, "true false true"),
-        ('{{ "name-" | trimSuffix "-" }} {{ trunc 3 "abcdef" }} {{ trunc -2 "abcdef" }}', None, "name abc ef"),
+        (
+            '{{ "name-" | trimSuffix "-" }} {{ trunc 3 "abcdef" }} {{ trunc -2 "abcdef" }}',
+            None,
+            "name abc ef",
+        ),
         ('{{ quote "a\\"b" nil "c" }} {{ squote "x" }}', None, '"a\\"b" "c" \'x\''),
         ('{{ "a\\nb" | nindent 2 }}|{{ "a\\nb" | indent 2 }}', None, "\n  a\n  b|  a\n  b"),
-        ('{{ $l := list }}{{ $l = append $l "a" }}{{ $l = append $l "b" }}{{ join "," $l }}', None, "a,b"),
+        (
+            '{{ $l := list }}{{ $l = append $l "a" }}{{ $l = append $l "b" }}{{ join "," $l }}',
+            None,
+            "a,b",
+        ),
         ('{{ $d := dict "k" 1 }}{{ hasKey $d "k" }} {{ get $d "x" }}.', None, "true ."),
-        ('{{ toJson .m }}', {"m": {"b": 1.0, "a": "<&>"}}, '{"a":"\\u003c\\u0026\\u003e","b":1}'),
+        ("{{ toJson .m }}", {"m": {"b": 1.0, "a": "<&>"}}, '{"a":"\\u003c\\u0026\\u003e","b":1}'),
         ('{{ (fromJson "{\\"a\\": 1}").a }}', None, "1"),
         ('{{ ternary "y" "n" true }} {{ upper "a" }} {{ replace "a" "b" "aa" }}', None, "y A bb"),
         ('{{ toString 1.5 }} {{ atoi "42" }} {{ add 1 2 3 }} {{ sub 5 2 }}', None, "1.5 42 6 3"),
@@ -145,7 +165,9 @@ def test_output_keeps_printed_pieces_apart() -> None:
     assert [output.pieces[i] for i in output.printed] == ["x", "2"]
 
 
-def test_compiled_templates_come_from_the_cache(private_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_compiled_templates_come_from_the_cache(
+    private_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     text = "{{ range .l }}{{ . | quote }}{{ end }}"
     assert parse(text, FUNCTIONS).execute({"l": ["a"]}) == '"a"'
     assert len(list(private_cache.iterdir())) == 1
@@ -177,7 +199,14 @@ def test_the_cache_can_be_off(private_cache: Path, monkeypatch: pytest.MonkeyPat
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [(15.0, "15"), (1e6, "1e+06"), (123456.0, "123456"), (0.5, "0.5"), (1e-05, "1e-05"), (-3.0, "-3")],
+    [
+        (15.0, "15"),
+        (1e6, "1e+06"),
+        (123456.0, "123456"),
+        (0.5, "0.5"),
+        (1e-05, "1e-05"),
+        (-3.0, "-3"),
+    ],
 )
 def test_floats_print_as_go(value: float, text: str) -> None:
     assert go_float(value) == text

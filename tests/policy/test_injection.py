@@ -24,7 +24,9 @@ from kubeflow_devtools.policy.model.mesh import KubernetesVersion
 from kubeflow_devtools.policy.pss import Level
 from tests.policy.test_mesh import INJECT, deployment, injector, istiod, namespace, workload
 
-CONFORMANCE = Path(__file__).resolve().parents[2].parent / "shared/conformance/istio-injection/1.28.0"
+CONFORMANCE = (
+    Path(__file__).resolve().parents[2].parent / "shared/conformance/istio-injection/1.28.0"
+)
 HELLO = CONFORMANCE / "87_hello.yaml.injected" / "input.yaml"
 
 
@@ -56,7 +58,12 @@ def layout(report: Report, name: str = "app") -> list[tuple[str, str]]:
 
 def container(report: Report, name: str, pod: str = "app") -> dict[str, Any]:
     spec = workload(report, pod).admitted.pod.spec
-    return next(c for key in ("initContainers", "containers") for c in spec.get(key, []) if c["name"] == name)
+    return next(
+        c
+        for key in ("initContainers", "containers")
+        for c in spec.get(key, [])
+        if c["name"] == name
+    )
 
 
 def with_templates(config: dict[str, Any], **templates: str) -> dict[str, Any]:
@@ -70,7 +77,9 @@ def with_templates(config: dict[str, Any], **templates: str) -> dict[str, Any]:
 
 
 def test_strategic_merge_merges_containers_by_name_and_the_patch_wins() -> None:
-    pod = {"spec": {"containers": [{"name": "a", "image": "x", "env": [{"name": "E", "value": "1"}]}]}}
+    pod = {
+        "spec": {"containers": [{"name": "a", "image": "x", "env": [{"name": "E", "value": "1"}]}]}
+    }
     patch = {
         "spec": {
             "containers": [
@@ -89,8 +98,14 @@ def test_strategic_merge_merges_containers_by_name_and_the_patch_wins() -> None:
 
 
 def test_strategic_merge_null_deletes_and_directives() -> None:
-    pod = {"metadata": {"labels": {"a": "1", "b": "2"}}, "spec": {"containers": [{"name": "a"}, {"name": "b"}]}}
-    patch = {"metadata": {"labels": {"a": None}}, "spec": {"containers": [{"name": "a", "$patch": "delete"}]}}
+    pod = {
+        "metadata": {"labels": {"a": "1", "b": "2"}},
+        "spec": {"containers": [{"name": "a"}, {"name": "b"}]},
+    }
+    patch = {
+        "metadata": {"labels": {"a": None}},
+        "spec": {"containers": [{"name": "a", "$patch": "delete"}]},
+    }
     merged = strategic_merge(pod, patch)
     assert merged["metadata"]["labels"] == {"b": "2"}
     assert merged["spec"]["containers"] == [{"name": "b"}]
@@ -115,7 +130,7 @@ def render(template: str, data: dict[str, Any]) -> Any:
 )
 def test_a_skeleton_gives_what_a_full_parse_gives(value: str) -> None:
     template = (
-        "metadata:\n  labels:\n    plain: {{ .v }}\n    quoted: \"{{ .v }}\"\n"
+        'metadata:\n  labels:\n    plain: {{ .v }}\n    quoted: "{{ .v }}"\n'
         "    flow: {a: {{ .v }}}\n    joined: x-{{ .v }}\nspec:\n  v: |\n    {{ .v }}\n"
     )
     render(template, {"v": "seed"})  # the skeleton, parsed with another value
@@ -168,14 +183,27 @@ def node(name: str, version: str) -> dict[str, Any]:
     }
 
 
-def test_native_sidecars_follow_the_nodes_and_the_report_says_so(capsys: pytest.CaptureFixture[str]) -> None:
-    old = run(injector(cni=True), node("n1", "v1.34.1"), node("n2", "v1.32.0"), namespace("apps", **INJECT), deployment())
+def test_native_sidecars_follow_the_nodes_and_the_report_says_so(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    old = run(
+        injector(cni=True),
+        node("n1", "v1.34.1"),
+        node("n2", "v1.32.0"),
+        namespace("apps", **INJECT),
+        deployment(),
+    )
     assert layout(old)[-1] == ("containers", "istio-proxy")
     assert "Node n2 has a kubelet older than 1.33" in old.mesh.description
     new = run(injector(cni=True), node("n1", "v1.34.1"), namespace("apps", **INJECT), deployment())
-    assert layout(new)[:2] == [("initContainers", "istio-validation"), ("initContainers", "istio-proxy")]
+    assert layout(new)[:2] == [
+        ("initContainers", "istio-validation"),
+        ("initContainers", "istio-proxy"),
+    ]
     assert container(new, "istio-proxy")["restartPolicy"] == "Always"
-    pinned = run(injector(cni=True), namespace("apps", **INJECT), deployment(), kubernetes_version=30)
+    pinned = run(
+        injector(cni=True), namespace("apps", **INJECT), deployment(), kubernetes_version=30
+    )
     assert layout(pinned)[-1] == ("containers", "istio-proxy")
     assert "Kubernetes 1.30 from --kubernetes-version" in pinned.mesh.description
 
@@ -183,7 +211,13 @@ def test_native_sidecars_follow_the_nodes_and_the_report_says_so(capsys: pytest.
 def test_a_pod_on_a_named_node_follows_that_node() -> None:
     pod = deployment()
     pod["spec"]["template"]["spec"]["nodeName"] = "n2"
-    report = run(injector(cni=True), node("n1", "v1.34.0"), node("n2", "v1.34.0"), namespace("apps", **INJECT), pod)
+    report = run(
+        injector(cni=True),
+        node("n1", "v1.34.0"),
+        node("n2", "v1.34.0"),
+        namespace("apps", **INJECT),
+        pod,
+    )
     assert container(report, "istio-proxy")["restartPolicy"] == "Always"
 
 
@@ -199,11 +233,26 @@ def test_privileged_and_seccomp_and_trace_logging_values_reach_the_proxy() -> No
         "apiVersion": "v1",
         "kind": "ConfigMap",
         "metadata": {"name": "istio", "namespace": "istio-system"},
-        "data": {"mesh": yaml.safe_dump({"defaultConfig": {"proxyMetadata": {"IPTABLES_TRACE_LOGGING": "true"}}})},
+        "data": {
+            "mesh": yaml.safe_dump(
+                {"defaultConfig": {"proxyMetadata": {"IPTABLES_TRACE_LOGGING": "true"}}}
+            )
+        },
     }
-    report = run(config, mesh, istiod(ENABLE_NATIVE_SIDECARS="false"), namespace("apps", **INJECT), deployment(), level=Level.BASELINE)
+    report = run(
+        config,
+        mesh,
+        istiod(ENABLE_NATIVE_SIDECARS="false"),
+        namespace("apps", **INJECT),
+        deployment(),
+        level=Level.BASELINE,
+    )
     proxy = container(report, "istio-proxy")["securityContext"]
-    assert (proxy["privileged"], proxy["runAsUser"], proxy["capabilities"]["add"]) == (True, 0, ["NET_ADMIN"])
+    assert (proxy["privileged"], proxy["runAsUser"], proxy["capabilities"]["add"]) == (
+        True,
+        0,
+        ["NET_ADMIN"],
+    )
     assert proxy["seccompProfile"] == {"type": "RuntimeDefault"}
     assert container(report, "istio-validation")["securityContext"]["privileged"] is True
     found = {(f.rule, f.container, f.injected) for f in report.findings}
@@ -221,18 +270,35 @@ def test_openshift_uid_range() -> None:
 def test_a_declared_proxy_is_merged_and_its_fields_win() -> None:
     pod = deployment()
     pod["spec"]["template"]["spec"]["containers"].append(
-        {"name": "istio-proxy", "image": "auto", "securityContext": {"runAsUser": 4242, "readOnlyRootFilesystem": False}}
+        {
+            "name": "istio-proxy",
+            "image": "auto",
+            "securityContext": {"runAsUser": 4242, "readOnlyRootFilesystem": False},
+        }
     )
-    report = run(injector(cni=True), istiod(ENABLE_NATIVE_SIDECARS="true"), namespace("apps", **INJECT), pod)
+    report = run(
+        injector(cni=True), istiod(ENABLE_NATIVE_SIDECARS="true"), namespace("apps", **INJECT), pod
+    )
     proxy = container(report, "istio-proxy")["securityContext"]
-    assert (proxy["runAsUser"], proxy["readOnlyRootFilesystem"], proxy["runAsNonRoot"]) == (4242, False, True)
+    assert (proxy["runAsUser"], proxy["readOnlyRootFilesystem"], proxy["runAsNonRoot"]) == (
+        4242,
+        False,
+        True,
+    )
     assert container(report, "istio-validation")["securityContext"]["runAsUser"] == 4242
     [merged] = [c for c in workload(report).admitted.injected if c.name == "istio-proxy"]
-    assert (merged.list_name, merged.native, merged.declared) == ("initContainers", True, ("containers", 1))
+    assert (merged.list_name, merged.native, merged.declared) == (
+        "initContainers",
+        True,
+        ("containers", 1),
+    )
 
 
 def test_templates_annotation_aliases_and_custom_templates() -> None:
-    custom = "spec:\n  securityContext:\n    runAsNonRoot: true\n    sysctls: [{name: kernel.msgmax, value: '1'}]\n"
+    custom = (
+        "spec:\n  securityContext:\n    runAsNonRoot: true\n"
+        "    sysctls: [{name: kernel.msgmax, value: '1'}]\n"
+    )
     config = with_templates(injector(cni=True), custom=custom)
     data = yaml.safe_load(config["data"]["config"])
     data["aliases"] = {"both": ["sidecar", "custom"]}
@@ -275,12 +341,17 @@ def test_a_template_istio_refuses_is_an_input_error_naming_configmap_and_lines()
     [
         ({"inject.istio.io/templates": "nope"}, 'requested template "nope" not found'),
         ({"traffic.sidecar.istio.io/includeOutboundIPRanges": "bad"}, "includeOutboundIPRanges"),
-        ({"inject.istio.io/templates": "failing"}, "template 'failing' line 2: error calling fail: boom"),
+        (
+            {"inject.istio.io/templates": "failing"},
+            "template 'failing' line 2: error calling fail: boom",
+        ),
         ({"inject.istio.io/templates": "scalar"}, "its output is not a mapping"),
     ],
 )
 def test_injection_failures_are_findings(annotations: dict[str, str], message: str) -> None:
-    config = with_templates(injector(cni=True), failing="a: 1\n{{ fail `boom` }}\n", scalar="just text\n")
+    config = with_templates(
+        injector(cni=True), failing="a: 1\n{{ fail `boom` }}\n", scalar="just text\n"
+    )
     report = run(config, namespace("apps", **INJECT), deployment(annotations=annotations))
     [failed] = [f for f in report.findings if f.rule == "injectionFailed"]
     assert message in failed.message
@@ -295,11 +366,19 @@ def test_json_report_lists_pods_and_how_native_sidecars_were_decided(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "m.yaml"
-    path.write_text(yaml.safe_dump_all([injector(cni=True), node("n1", "1.34.0"), namespace("apps", **INJECT), deployment()]))
+    path.write_text(
+        yaml.safe_dump_all(
+            [injector(cni=True), node("n1", "1.34.0"), namespace("apps", **INJECT), deployment()]
+        )
+    )
     main([str(path), "--format", "json"])
     report = json.loads(capsys.readouterr().out)
     mesh = report["mesh"]
-    assert (mesh["nativeSidecars"], mesh["kubernetesVersion"], mesh["kubernetesVersionSource"]) == (True, "1.34", "nodes")
+    assert (mesh["nativeSidecars"], mesh["kubernetesVersion"], mesh["kubernetesVersionSource"]) == (
+        True,
+        "1.34",
+        "nodes",
+    )
     [pod] = [p for p in report["pods"] if p["name"] == "app"]
     assert pod["injected"] and pod["templates"] == ["sidecar"]
     assert [(c["name"], c["list"], c["index"], c["native"]) for c in pod["containers"]] == [
@@ -337,7 +416,11 @@ real = pytest.mark.skipif(not HELLO.is_file(), reason=f"{HELLO} not found (no sh
 def istio_config(**values: Any) -> list[dict[str, Any]]:
     """Istio 1.28.0's injector ConfigMap (all its templates) and mesh ConfigMap, with values."""
     docs = [d for d in yaml.safe_load_all(HELLO.read_text()) if d]
-    config = next(d for d in docs if d["kind"] == "ConfigMap" and d["metadata"]["name"] == "istio-sidecar-injector")
+    config = next(
+        d
+        for d in docs
+        if d["kind"] == "ConfigMap" and d["metadata"]["name"] == "istio-sidecar-injector"
+    )
     mesh = next(d for d in docs if d["kind"] == "ConfigMap" and d["metadata"]["name"] == "istio")
     data = json.loads(config["data"]["values"])
     for dotted, value in values.items():
@@ -352,13 +435,20 @@ def istio_config(**values: Any) -> list[dict[str, Any]]:
 
 @real
 def test_real_sidecar_template_with_cap_net_bind_service_and_seccomp() -> None:
-    docs = istio_config(global__proxy__capNetBindService=True, global__proxy__seccompProfile={"type": "RuntimeDefault"})
-    report = run(*docs, istiod(ENABLE_NATIVE_SIDECARS="false"), namespace("apps", **INJECT), deployment())
+    docs = istio_config(
+        global__proxy__capNetBindService=True,
+        global__proxy__seccompProfile={"type": "RuntimeDefault"},
+    )
+    report = run(
+        *docs, istiod(ENABLE_NATIVE_SIDECARS="false"), namespace("apps", **INJECT), deployment()
+    )
     proxy = container(report, "istio-proxy")["securityContext"]
     assert (proxy["runAsUser"], proxy["runAsNonRoot"]) == (0, False)
     assert proxy["capabilities"]["add"] == ["NET_BIND_SERVICE"]
     assert proxy["seccompProfile"] == {"type": "RuntimeDefault"}
-    assert container(report, "istio-init")["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
+    assert container(report, "istio-init")["securityContext"]["seccompProfile"] == {
+        "type": "RuntimeDefault"
+    }
 
 
 @real
