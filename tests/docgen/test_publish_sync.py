@@ -7,7 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Mapping
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
@@ -97,8 +97,18 @@ def site(tmp_path: Path) -> Path:
     root = tmp_path / "website"
     (root / "content/en/docs/components/katib/reference").mkdir(parents=True)
     (root / "content/en/docs/components/katib/reference/overview.md").write_text("hand\n")
+    parent_sections(root)
     (root / "hugo.toml").write_text('title = "Kubeflow"\n')
     return root
+
+
+def parent_sections(root: Path) -> None:
+    """The folders above the Katib and Training sections, each a Hugo section (``_index.md``)."""
+    for section in (SECTION, TRAINING):
+        for parent in PurePosixPath(section).parents:
+            if PurePosixPath("content/en") in parent.parents:
+                (root / parent).mkdir(parents=True, exist_ok=True)
+                (root / parent / "_index.md").write_text(f'+++\ntitle = "{parent.name}"\n+++\n')
 
 
 def publish_all(root: Path, *sections: Section, force: bool = False) -> publish.ApplyResult:
@@ -392,7 +402,7 @@ def test_section_escaping_through_a_symlink(site: Path, tmp_path: Path) -> None:
     (site / "content/en/docs/link").symlink_to(outside)
     section = Section(sdk="katib", path="content/en/docs/link/sdk", pages={"_index.md": page("K")})
     with pytest.raises(PublishError, match="outside the website root"):
-        plan(site, [section])
+        plan(site, [section], create_parents=True)  # link/ is no section: only the link matters
     assert list(outside.iterdir()) == []
 
 
@@ -582,7 +592,7 @@ def test_format_changes_is_short() -> None:
 
 def _prepare(root: Path) -> list[Section]:
     """A website published once, and the sections of a second publish that changes it all."""
-    (root / "content/en/docs").mkdir(parents=True)
+    parent_sections(root)
     (root / SECTION).mkdir(parents=True)
     (root / SECTION / "notes.md").write_text("hand-written\n")
     publish_all(root, katib(katib_pages({"old/Gone.md": page("Gone", "x.Gone")})), training())
@@ -688,7 +698,7 @@ def test_determinism(tmp_path: Path) -> None:
     trees = []
     for name in ("a", "b"):
         root = tmp_path / name
-        (root / "content/en").mkdir(parents=True)
+        parent_sections(root)
         publish_all(root, katib(katib_pages({"Old.md": page("Old", "kubeflow.katib.KatibClient")})))
         planned = plan(root, [katib(dict(reversed(list(katib_pages().items()))))])
         apply(planned)
