@@ -42,6 +42,7 @@ from kubeflow_devtools.docgen.hugo.translator import (
     Link,
     collect_anchors,
     object_names,
+    page_subject,
 )
 from kubeflow_devtools.docgen.sphinxext.links import SourceLocation, locate, sdk_of
 
@@ -171,8 +172,7 @@ class HugoBuilder(Builder):
         front: dict[str, Any] = {"title": page.title or posixpath.basename(docname)}
         if rel == "_index.md" and sdk.link_title:
             front["linkTitle"] = sdk.link_title
-        summary = self.summaries.get(docname, "")
-        description = md.text(plain_text(summary), self.settings) if summary else page.lead
+        description = self.description(docname, doctree, sdk, page.lead)
         if description:
             front["description"] = description
         weight = sdk.weight if rel == "_index.md" else self.weights.get(docname, 0)
@@ -186,6 +186,21 @@ class HugoBuilder(Builder):
             front["path_base_for_github_subdir"] = {"from": "^.*$", "to": location.edit_path}
         names = tuple(object_names(doctree))
         self.pages[sdk.id][rel] = Page(front=front, body=page.body, anchors=names)
+
+    def description(self, docname: str, doctree: nodes.document, sdk: SdkSection, lead: str) -> str:
+        """Docsy's lead and meta description: the summary of the object the page documents
+        (``docgen_summaries``, what the SDK index shows beside it); an object without one gets
+        a line naming it and the release (else Docsy would take the page's opening text,
+        signature and all); a page about no one object, its opening paragraph (``lead``)."""
+        if docname not in self.summaries:
+            return lead
+        if self.summaries[docname]:
+            return md.text(plain_text(self.summaries[docname]), self.settings)
+        named = [*_subject_ids(doctree), *_module_names(doctree)]
+        if not named:
+            return ""
+        release = f" ({sdk.source})" if sdk.source else ""
+        return md.text(f"API reference of {named[0]}{release}.", self.settings)
 
     def locate(self, module: str, fullname: str) -> SourceLocation | None:
         """Where an object of a configured SDK is defined (``None``: unknown, or data)."""
@@ -201,12 +216,7 @@ class HugoBuilder(Builder):
         """What "Edit this page" opens: the docstring of the module the page documents, else of
         its first object with a source (its subject comes first), else the SDK package's
         ``__init__.py``, where its public names are declared."""
-        modules = [
-            (str(i).removeprefix("module-"), "")
-            for node in doctree.findall(nodes.target)
-            for i in node["ids"]
-            if str(i).startswith("module-")
-        ]
+        modules = [(name, "") for name in _module_names(doctree)]
         objects = [
             (str(s.get("module") or ""), str(s.get("fullname", "")))
             for s in doctree.findall(addnodes.desc_signature)
@@ -225,6 +235,24 @@ class HugoBuilder(Builder):
                 path = out / sdk.id / rel
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(render_page(page, ()), encoding="utf-8")
+
+
+def _module_names(doctree: nodes.document) -> list[str]:
+    """The modules a page documents (their ``module-`` ids, on a target or its section)."""
+    return [
+        str(ident).removeprefix("module-")
+        for node in doctree.findall(nodes.Element)
+        for ident in node.get("ids", [])
+        if str(ident).startswith("module-")
+    ]
+
+
+def _subject_ids(doctree: nodes.document) -> list[str]:
+    """The public names of the object a page is about (none when it is about no one)."""
+    subject = page_subject(doctree)
+    if subject is None:
+        return []
+    return [str(i) for s in subject.findall(addnodes.desc_signature) for i in s["ids"]]
 
 
 def write_pages(path: Path, sdk: SdkSection, pages: Mapping[str, Page]) -> None:

@@ -1,16 +1,17 @@
 """The Markdown settings of a Hugo website that decide how docgen escapes text for it.
 
-Goldmark (Hugo's Markdown) is configured per site under ``markup.goldmark``. Three settings
+Goldmark (Hugo's Markdown) is configured per site under ``markup.goldmark``. Two settings
 change what a piece of text must look like to render literally:
 
 - ``extensions.passthrough``: text between its delimiters (the Kubeflow website has ``\\[ \\]``,
   ``$$ $$`` and ``\\( \\)`` for MathJax) is passed through verbatim, Markdown and all, so the usual
   backslash escape of ``[`` must not be written where ``\\[`` opens math;
-- ``extensions.typographer``: quotes, ``--`` and ``...`` are curled unless escaped;
-- ``extensions.definitionList``: whether ``term`` / ``: definition`` is a definition list.
+- ``extensions.typographer``: quotes, ``--`` and ``...`` are curled unless escaped.
 
 ``renderer.unsafe`` (raw HTML) changes nothing here: ``<`` is escaped either way, since text
-must show it whether Goldmark would pass raw HTML through or drop it.
+must show it whether Goldmark would pass raw HTML through or drop it. Nor do extensions whose
+syntax is escaped always (tables, strikethrough, definition lists: a line never starts with
+``:`` unescaped), since a backslash before punctuation is harmless where it is not syntax.
 
 :func:`read_settings` reads them from a website's configuration (``hugo.toml``/``config.toml``,
 YAML or JSON, and ``config/_default/``), with Hugo's defaults for what it does not set;
@@ -57,19 +58,16 @@ class MarkdownSettings:
         passthrough: The passthrough delimiters (opening, closing), block and inline; empty
             when the extension is off.
         typographer: Whether quotes, dashes and ellipses are curled.
-        definition_list: Whether Markdown definition lists are on.
     """
 
     passthrough: Delimiters = ()
     typographer: bool = True
-    definition_list: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (for the Sphinx configuration and the build fingerprint)."""
         return {
             "passthrough": [list(pair) for pair in self.passthrough],
             "typographer": self.typographer,
-            "definition_list": self.definition_list,
         }
 
     @classmethod
@@ -78,12 +76,11 @@ class MarkdownSettings:
         return cls(
             passthrough=tuple((str(a), str(b)) for a, b in data.get("passthrough", ())),
             typographer=bool(data.get("typographer", True)),
-            definition_list=bool(data.get("definition_list", True)),
         )
 
 
 #: The Kubeflow website's settings (kubeflow/website ``config.toml``): the default.
-DEFAULT = MarkdownSettings(passthrough=KUBEFLOW_PASSTHROUGH, typographer=True, definition_list=True)
+DEFAULT = MarkdownSettings(passthrough=KUBEFLOW_PASSTHROUGH, typographer=True)
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -166,11 +163,7 @@ def settings_of(config: Mapping[str, Any], where: str = "configuration") -> Mark
     typographer = extensions.get("typographer", True)
     if isinstance(typographer, dict):
         typographer = not typographer.get("disable", False)
-    return MarkdownSettings(
-        passthrough=delimiters,
-        typographer=bool(typographer),
-        definition_list=bool(extensions.get("definitionlist", True)),
-    )
+    return MarkdownSettings(passthrough=delimiters, typographer=bool(typographer))
 
 
 def read_settings(root: Path) -> MarkdownSettings:

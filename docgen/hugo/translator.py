@@ -3,8 +3,8 @@
 Each documented object becomes a short heading with an explicit, stable id (its public dotted
 name), its full signature in a fenced code block, a link to its source, then its description;
 the object a page is about (its title) gets no heading of its own: Docsy shows the title.
-Field lists (parameters, returns, raises) become lists, definition lists Markdown definition
-lists where the site has them, admonitions Docsy ``alert`` shortcodes, references Hugo
+Field lists (parameters, returns, raises) and definition lists become lists, admonitions
+Docsy ``alert`` shortcodes, references Hugo
 ``relref`` links (or in-page ``#id`` links). Nothing a docstring holds reaches the page
 unescaped (see :mod:`kubeflow_devtools.docgen.hugo.markdown`, which follows the site's Markdown
 settings), and no raw HTML is ever written.
@@ -378,8 +378,11 @@ class HugoTranslator:
         return self._list(node.children, (f"{start + i}." for i in range(len(node.children))))
 
     def block_definition_list(self, node: nodes.definition_list) -> list[str]:
-        """A Markdown definition list (``term`` then ``: definition``) where the site has them,
-        else a list of bold terms, each followed by its definition."""
+        """A list: each term, then its definition indented under it.
+
+        Not a Markdown definition list: Docsy styles code in a ``<dt>`` (a model field's
+        name) in its pale code colour, and code right in a list item's paragraph in the
+        text's own."""
         items: list[tuple[str, list[str]]] = []
         for item in node.children:
             if not isinstance(item, nodes.definition_list_item):
@@ -388,13 +391,10 @@ class HugoTranslator:
             body: list[str] = []
             for definition in item.findall(nodes.definition):
                 body += self.blocks(definition.children)
-            items.append((md.line_start(term.strip()), body))
+            items.append((term.strip(), body))
         lines: list[str] = []
         for term, body in items:
-            if self.settings.definition_list:
-                lines += [*([""] if lines else []), term, *self._list_item(":", body or [""])]
-            else:
-                lines += self._list_item("-", [f"**{term}**", *(["", *body] if body else [])])
+            lines += self._list_item("-", [term, *(["", *body] if body else [])])
         return lines
 
     def block_field_list(self, node: nodes.field_list) -> list[str]:

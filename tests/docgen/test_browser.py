@@ -1,10 +1,11 @@
 """The published pages as a reader sees them: the real website's build in headless Chromium.
 
 At 1280 px, KatibClient (top and its ``tune`` method) and ``V1beta1ExperimentSpec`` show no
-Markdown, math or shortcode delimiters as text, every table cell and field definition is
-inside the window and not clipped by a scrolling box, and code in prose is readable (WCAG AA
-contrast). Screenshots are kept under ``build/screenshots/`` (not committed) for a person to
-look at. A page built to fail shows that each check can.
+Markdown, math or shortcode delimiters as text; every table cell, field definition and list
+item is inside the window and not clipped by a scrolling box; code in prose (not in links,
+which have the site's link colour) is readable (WCAG AA contrast). Screenshots are kept under
+``build/screenshots/`` (not committed) for a person to look at. A page built to fail shows
+that each check can.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ PAGE_CHECK = """
   }
   const width = document.documentElement.clientWidth;
   const article = document.querySelector(".td-content") || document.body;
-  const cells = Array.from(article.querySelectorAll("td, th, dt, dd"));
+  const cells = Array.from(article.querySelectorAll("td, th, dt, dd, li"));
   const outside = [];
   for (const cell of cells) {
     const box = cell.getBoundingClientRect();
@@ -84,7 +85,9 @@ PAGE_CHECK = """
     return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
   };
   const faint = [];
-  const codes = Array.from(article.querySelectorAll("code")).filter((c) => !c.closest("pre"));
+  // code in a link has the link's colour: the site's palette, not the page's
+  const codes = Array.from(article.querySelectorAll("code")).filter(
+    (c) => !c.closest("pre") && !c.closest("a"));
   for (const code of codes) {
     const [a, b] = [luminance(rgba(getComputedStyle(code).color)), luminance(background(code))];
     const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
@@ -148,9 +151,9 @@ def test_published_pages_read_right_at_1280px(
     assert result["shown"] == []
     assert result["outside"] == []
     assert result["faint"] == []
-    assert result["codes"] > 20
+    assert result["codes"] > 10
     if rel.startswith("models/"):
-        assert result["cells"] == 2 * 11  # a term and a definition per field
+        assert result["cells"] == 11  # a list item per field
     assert (screenshots / f"{name}.png").stat().st_size > 10_000
 
 

@@ -75,6 +75,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
     "reduced": {"api": ["Client", "render"]},  # a release that removed LIMIT
     "before": {"api": ["Client", "LIMIT"]},  # then "reduced": create, update and delete
     "broken": {"package": "brokensdk"},  # the same SDK id and section, a build that fails
+    "orphan": {"website_section": "content/en/docs/gone/reference/hugosdk"},  # no docs/gone/
 }
 
 
@@ -683,3 +684,23 @@ def test_a_corrupt_manifest(work: Work, pristine: Path, tmp_path: Path, text: st
     assert result.err_lines[0].startswith(f"docgen publish: error: {SECTION}/{MANIFEST}: ")
     assert "corrupt docgen manifest" in result.err
     assert snapshot(site) == before
+
+
+# --- 9. sections whose parent is no Hugo section --------------------------------------------
+
+
+def test_a_section_under_a_missing_parent_is_refused(work: Work, tmp_path: Path) -> None:
+    site = fresh_site(tmp_path / "site")
+    before = snapshot(site)
+    refused = work.publish(site, "orphan")
+    assert refused.code == 2, refused
+    assert refused.err_lines == [
+        "docgen publish: error: section content/en/docs/gone/reference/hugosdk: its parent "
+        "content/en/docs/gone does not exist as a section (no content/en/docs/gone/_index.md); "
+        "create it, choose another website_section, or publish with --create-parents"
+    ]
+    assert snapshot(site) == before
+    asked = work.publish(site, "orphan", "--create-parents")
+    assert asked.code == 0, asked
+    assert (site / "content/en/docs/gone/reference/hugosdk/_index.md").is_file()
+    assert not (site / "content/en/docs/gone/_index.md").exists()

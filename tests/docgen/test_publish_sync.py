@@ -915,3 +915,30 @@ def test_bad_front_matter_fails_the_plan(site: Path) -> None:
     pages = katib_pages({"_index.md": Page(front={"title": 1.5}, body="")})  # type: ignore[dict-item]
     with pytest.raises(PublishError, match=rf"^{SECTION}/_index\.md: front matter 'title'"):
         plan(site, [katib(pages)])
+
+
+def test_a_section_below_a_folder_that_is_no_section(site: Path) -> None:
+    orphan = Section(
+        sdk="training",
+        path="content/en/docs/components/trainer/legacy-v1/reference/python-sdk",
+        pages={"_index.md": page("Training", "kubeflow.training")},
+    )
+    tree = snapshot(site)
+    with pytest.raises(PublishError) as info:
+        plan(site, [orphan])
+    assert info.value.problems == (
+        "section content/en/docs/components/trainer/legacy-v1/reference/python-sdk: its parent "
+        "content/en/docs/components/trainer does not exist as a section (no "
+        "content/en/docs/components/trainer/_index.md); create it, choose another "
+        "website_section, or publish with --create-parents",
+    )
+    assert snapshot(site) == tree
+    (site / "content/en/docs/components/trainer").mkdir()
+    (site / "content/en/docs/components/trainer/_index.md").write_text('+++\ntitle = "T"\n+++\n')
+    with pytest.raises(
+        PublishError, match="its parent content/en/docs/components/trainer/legacy-v1 "
+    ):
+        plan(site, [orphan])
+    apply(plan(site, [orphan], create_parents=True))
+    assert (site / orphan.path / "_index.md").is_file()
+    assert not (site / "content/en/docs/components/trainer/legacy-v1/_index.md").exists()
