@@ -239,12 +239,8 @@ class HugoBuilder(Builder):
 
 def _module_names(doctree: nodes.document) -> list[str]:
     """The modules a page documents (their ``module-`` ids, on a target or its section)."""
-    return [
-        str(ident).removeprefix("module-")
-        for node in doctree.findall(nodes.Element)
-        for ident in node.get("ids", [])
-        if str(ident).startswith("module-")
-    ]
+    ids: list[str] = [str(i) for node in doctree.findall(nodes.Element) for i in node["ids"]]
+    return [ident.removeprefix("module-") for ident in ids if ident.startswith("module-")]
 
 
 def _subject_ids(doctree: nodes.document) -> list[str]:

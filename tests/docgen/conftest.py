@@ -54,13 +54,20 @@ def fixture_site(fixture_out: Path) -> BuildResult:
     return build([adhoc_sdk("fixturesdk")], fixture_out)
 
 
+HUGOSDK_SECTION = "content/en/docs/components/sdk/hugosdk"
+"""Where the real website gets the hostile ``hugosdk`` fixture (under Kubeflow SDK)."""
+
+
 @dataclass(frozen=True)
 class PublishedWebsite:
-    """A copy of the real Kubeflow website with both SDK references published, built by Hugo.
+    """A copy of the real Kubeflow website with both SDK references (and the ``hugosdk``
+    fixture, whose docstrings try to inject markup) published, built by Hugo.
 
     Attributes:
         root: The website copy (its node packages installed).
-        build: The kept docgen build (``--out``): a later ``publish`` with it skips Sphinx.
+        config: The docgen.toml that adds ``hugosdk``.
+        build: The kept docgen build (``--out``): a later ``publish`` of the same SDKs with
+            the same configuration skips Sphinx.
         before: Every file under ``content/`` before publishing (bytes, modification time).
         publish_code: ``docgen publish``'s exit code.
         hugo_code: Hugo's exit code.
@@ -68,6 +75,7 @@ class PublishedWebsite:
     """
 
     root: Path
+    config: Path
     build: Path
     before: dict[str, tuple[bytes, int]]
     publish_code: int
@@ -82,14 +90,24 @@ class PublishedWebsite:
 
 @pytest.fixture(scope="session")
 def kubeflow_website(tmp_path_factory: pytest.TempPathFactory) -> PublishedWebsite:
-    """``docgen publish katib training`` into a copy of the real website, then Hugo on it
-    (one copy per session: ``npm ci`` runs once)."""
+    """``docgen publish katib training hugosdk`` into a copy of the real website, then Hugo on
+    it (one copy per session: ``npm ci`` runs once)."""
     root = copy_real_site(tmp_path_factory.mktemp("kubeflow-website") / "site", npm=True)
     before = snapshot(root / "content")
     build_dir = tmp_path_factory.mktemp("kubeflow-website-build")
+    config = build_dir.parent / f"{build_dir.name}.toml"
+    config.write_text(
+        '[sdk.hugosdk]\npackage = "hugosdk"\ntitle = "Hugo fixture SDK"\n'
+        f'website_section = "{HUGOSDK_SECTION}"\n'
+    )
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        code = main(
-            ["publish", "--website", str(root), "--out", str(build_dir), "-q", "katib", "training"]
-        )
+        code = main(["publish", "--config", str(config), "--website", str(root),
+                     "--out", str(build_dir), "-q", *PUBLISHED])  # fmt: skip
     result = run_hugo(root)
-    return PublishedWebsite(root, build_dir, before, code, result.returncode, problems(result))
+    return PublishedWebsite(
+        root, config, build_dir, before, code, result.returncode, problems(result)
+    )
+
+
+PUBLISHED = ("katib", "training", "hugosdk")
+"""What the session publishes into the real website."""

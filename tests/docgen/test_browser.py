@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from kubeflow_devtools.docgen.build import BuildResult
 from kubeflow_devtools.docgen.config import DEFAULTS
 from tests.docgen.browser import Browser, browser, serve
 from tests.docgen.conftest import PublishedWebsite
@@ -49,7 +50,8 @@ PAGE_CHECK = """
     }
   }
   const width = document.documentElement.clientWidth;
-  const article = document.querySelector(".td-content") || document.body;
+  const article = document.querySelector(".td-content") || document.querySelector("article")
+    || document.body;
   const cells = Array.from(article.querySelectorAll("td, th, dt, dd, li"));
   const outside = [];
   for (const cell of cells) {
@@ -155,6 +157,18 @@ def test_published_pages_read_right_at_1280px(
     if rel.startswith("models/"):
         assert result["cells"] == 11  # a list item per field
     assert (screenshots / f"{name}.png").stat().st_size > 10_000
+
+
+def test_html_model_page_reads_right_at_1280px(
+    sdk_site: BuildResult, chromium: Browser, screenshots: Path
+) -> None:
+    # the standalone HTML site (furo): the model's fields are a definition list there too
+    with serve(sdk_site.html) as base:
+        url = f"{base}/katib/models/V1beta1ExperimentSpec.html"
+        result = check_page(chromium, url, screenshots / "html-V1beta1ExperimentSpec.png")
+    assert result["shown"] == []
+    assert result["outside"] == []
+    assert result["cells"] >= 2 * 11  # a term and a definition per field, and the class
 
 
 BAD_PAGE = """<!doctype html><html><body style="margin:0">

@@ -31,6 +31,7 @@ from kubeflow_devtools.docgen.hugo import website
 from kubeflow_devtools.docgen.hugo.publish import apply, plan
 from kubeflow_devtools.docgen.hugo.publish.manifest import seal
 from kubeflow_devtools.docgen.hugo.website import load_sections
+from tests.docgen.conftest import HUGOSDK_SECTION, PublishedWebsite
 from tests.docgen.hugo_helpers import (
     MANIFEST,
     check_links,
@@ -167,30 +168,48 @@ def parse(path: Path) -> BeautifulSoup:
 
 
 def article(page: BeautifulSoup) -> Tag:
-    """The page's content (what the Markdown became)."""
-    found = page.find("article")
+    """The page's content (what the Markdown became): the skeleton's ``<article>``, Docsy's
+    ``.td-content`` (title and lead included)."""
+    found = page.select_one(".td-content") or page.find("article")
     assert isinstance(found, Tag)
     return found
 
 
 @dataclass(frozen=True)
 class Built:
-    """A published website and Hugo's result on it."""
+    """A published website and Hugo's result on it; ``section`` is hugosdk's folder there
+    and ``scope`` selects the page's content (``None``: the whole page, the skeleton's)."""
 
     root: Path
     before: dict[str, tuple[bytes, int]]
     run: Run
     hugo_rc: int
     hugo_problems: list[str]
+    section: str = SECTION
+    scope: str | None = None
 
     @property
     def public(self) -> Path:
         """Hugo's output folder."""
         return self.root / "public"
 
+    @property
+    def section_url(self) -> str:
+        """The URL of hugosdk's section."""
+        return "/" + self.section.removeprefix("content/en/").lower() + "/"
+
     def html(self, rel: str) -> Path:
         """The HTML file Hugo wrote for a generated page (path relative to the section)."""
-        return html_file(self.public, page_url(CONTENT_SECTION, rel))
+        return html_file(self.public, page_url(self.section.removeprefix("content/en/"), rel))
+
+    def source(self, rel: str) -> str:
+        """The generated Markdown file of a page."""
+        return (self.root / self.section / rel).read_text(encoding="utf-8")
+
+    def content(self, rel: str) -> Tag:
+        """What Hugo made of the page's Markdown (and, in Docsy, its title and lead)."""
+        page = self.soup(rel)
+        return page.select_one(self.scope) if self.scope else page  # type: ignore[return-value]
 
     def soup(self, rel: str) -> BeautifulSoup:
         """The parsed HTML of a generated page."""
@@ -219,9 +238,14 @@ def pristine(work: Work) -> Path:
     return root
 
 
-@pytest.fixture(scope="module")
-def built(work: Work, pristine: Path) -> Built:
-    """The full publish, built by Hugo."""
+@pytest.fixture(scope="module", params=["skeleton", "kubeflow-website"])
+def built(request: pytest.FixtureRequest, work: Work, pristine: Path) -> Built:
+    """The full publish built by Hugo: in the skeleton, and in the real Kubeflow website
+    (where the session's ``kubeflow_website`` published hugosdk beside Katib and Training)."""
+    if request.param == "kubeflow-website":
+        site: PublishedWebsite = request.getfixturevalue("kubeflow_website")
+        return Built(site.root, site.before, Run(site.publish_code, "", ""), site.hugo_code,
+                     site.hugo_problems, HUGOSDK_SECTION, ".td-content")  # fmt: skip
     root = copy_site(pristine, work.base / "built")
     result = run_hugo(root)
     return Built(root, snapshot(root), Run(0, "", ""), result.returncode, problems(result))
@@ -241,17 +265,17 @@ def reduced(work: Work, pristine: Path) -> Built:
 
 
 def test_hugo_builds_the_published_pages_without_warnings(built: Built) -> None:
-    assert built.hugo_rc == 0, built.hugo_problems
+    assert built.run.code == 0 and built.hugo_rc == 0, built.hugo_problems
     assert built.hugo_problems == []
-    assert manifest_files(built.root / SECTION) == PAGES
+    assert manifest_files(built.root / built.section) == PAGES
     for rel in PAGES:
         assert built.html(rel).is_file(), rel
 
 
 @pytest.mark.parametrize("rel", PAGES)
 def test_no_docstring_markup_becomes_an_element(built: Built, rel: str) -> None:
-    html = built.html(rel).read_text(encoding="utf-8")
-    page = parse(built.html(rel))
+    page = built.content(rel)
+    html = str(page)
     for tag in ("script", "img", "i", "b", "iframe", "style"):
         assert page.find_all(tag) == [], (rel, tag)
     assert not re.search(r"<(script|img|i|b)[\s>]", html, re.I), rel
@@ -278,16 +302,16 @@ def test_prose_shows_shortcodes_html_and_delimiters_literally(built: Built) -> N
     index = article(built.soup("_index.md")).get_text()
     assert "{{< shortcode >}}" in index and "<img src=x onerror=alert(3)>" in index
     # <!--more--> is text, not an HTML comment (nor Hugo's summary divider).
-    page = built.soup("Client.md")
+    page = built.content("Client.md")
     assert page.find_all(string=lambda s: isinstance(s, Comment)) == []
-    assert "<!--" not in built.html("Client.md").read_text(encoding="utf-8")
+    assert "<!--" not in str(page)
 
 
 def test_prose_shows_quotes_literally(built: Built) -> None:
     client = article(built.soup("Client.md")).get_text()
     assert "<script>alert('client')</script>" in client
     assert 'A client "+++" that says' in client
-    lead = built.soup("Client.md").find("div", class_="lead")
+    lead = built.content("Client.md").find("div", class_="lead")
     assert isinstance(lead, Tag)
     assert lead.get_text() == FIRST_SENTENCES["Client.md"]
 
@@ -326,7 +350,7 @@ def test_admonitions_become_docsy_alerts(built: Built) -> None:
 
 @pytest.mark.parametrize("rel", PAGES)
 def test_description_is_the_escaped_first_sentence(built: Built, rel: str) -> None:
-    front, body = front_and_body((built.root / SECTION / rel).read_text(encoding="utf-8"))
+    front, body = front_and_body(built.source(rel))
     description = front["description"]
     assert unescape(description) == FIRST_SENTENCES[rel]
     assert not re.search(r"(?<!\\)[<>{}]", description), description  # all escaped
@@ -336,26 +360,26 @@ def test_description_is_the_escaped_first_sentence(built: Built, rel: str) -> No
 
 def test_no_front_matter_was_hijacked(built: Built) -> None:
     for rel in PAGES:
-        front, _ = front_and_body((built.root / SECTION / rel).read_text(encoding="utf-8"))
+        front, _ = front_and_body(built.source(rel))
         assert front["title"] != "hijacked"
         assert set(front) <= {"title", "linkTitle", "description", "weight", "aliases", "no_list"}
         page = built.soup(rel)
         assert page.title is not None and "hijacked" not in page.title.get_text()
-    assert front_and_body((built.root / SECTION / "Client.md").read_text())[0]["title"] == "Client"
+    assert front_and_body(built.source("Client.md"))[0]["title"] == "Client"
 
 
 def test_every_link_resolves_and_heading_ids_are_kept(built: Built) -> None:
     pages = [built.html(rel) for rel in PAGES]
-    report = check_links(built.public, pages)
+    report = check_links(built.public, pages, scope=built.scope)
     assert report.broken == []
     assert report.internal >= 5, report
-    client = built.soup("Client.md")
+    client = built.content("Client.md")
     # the page's title is the class's heading: a reference to the class is one to the page
     assert client.find(id="hugosdk.Client") is None
-    assert client.find("a", href=f"{SECTION_URL}client/") is not None
+    assert client.find("a", href=f"{built.section_url}client/") is not None
     connect = client.find(id="hugosdk.Client.connect")
     assert isinstance(connect, Tag) and connect.name == "h2" and connect.get_text() == "connect"
-    constants = built.soup("constants.md").find(id="hugosdk.LIMIT")
+    constants = built.content("constants.md").find(id="hugosdk.LIMIT")
     assert isinstance(constants, Tag) and constants.name == "h2"
 
 
