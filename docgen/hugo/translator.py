@@ -4,10 +4,10 @@ Each documented object becomes a short heading with an explicit, stable id (its 
 name), its full signature in a fenced code block, a link to its source, then its description;
 the object a page is about (its title) gets no heading of its own: Docsy shows the title.
 Field lists (parameters, returns, raises) and definition lists become lists, admonitions
-Docsy ``alert`` shortcodes, references Hugo
-``relref`` links (or in-page ``#id`` links). Nothing a docstring holds reaches the page
-unescaped (see :mod:`kubeflow_devtools.docgen.hugo.markdown`, which follows the site's Markdown
-settings), and no raw HTML is ever written.
+Docsy ``alert`` shortcodes, references Hugo ``relref`` links (or in-page ``#id`` links).
+Nothing a docstring holds reaches the page unescaped (see
+:mod:`kubeflow_devtools.docgen.hugo.markdown`, which follows the site's Markdown settings), and
+no raw HTML is ever written.
 """
 
 from __future__ import annotations
