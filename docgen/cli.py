@@ -53,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--create-parents",
         action="store_true",
-        help="publish even if a folder above a section is not a Hugo section (no _index.md)",
+        help="publish even if the folder a section is in is not a Hugo section (no _index.md)",
     )
     p.add_argument("--out", type=Path, help="keep the build in this folder (default: temporary)")
     p.add_argument(

@@ -96,7 +96,7 @@ def publish(
         out: A build folder to keep (incremental builds); default: a temporary one.
         check_only: Only compare the website with what would be written.
         force: Overwrite generated files that were edited by hand (stale ones are kept).
-        create_parents: Publish even where a folder above a section is not a Hugo section.
+        create_parents: Publish even where the folder a section is in is not a Hugo section.
         status: Where progress goes (``None``: nowhere).
         wait: How long to wait for another publish holding the website.
 

@@ -720,11 +720,12 @@ def test_a_section_under_a_missing_parent_is_refused(work: Work, tmp_path: Path)
     assert refused.code == 2, refused
     assert refused.err_lines == [
         "docgen publish: error: section content/en/docs/gone/reference/hugosdk: its parent "
-        "content/en/docs/gone does not exist as a section (no content/en/docs/gone/_index.md); "
-        "create it, choose another website_section, or publish with --create-parents"
+        "content/en/docs/gone/reference does not exist as a section (no "
+        "content/en/docs/gone/reference/_index.md); create it, choose another website_section, "
+        "or publish with --create-parents"
     ]
     assert snapshot(site) == before
     asked = work.publish(site, "orphan", "--create-parents")
     assert asked.code == 0, asked
     assert (site / "content/en/docs/gone/reference/hugosdk/_index.md").is_file()
-    assert not (site / "content/en/docs/gone/_index.md").exists()
+    assert not (site / "content/en/docs/gone/reference/_index.md").exists()

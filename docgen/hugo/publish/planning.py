@@ -386,13 +386,13 @@ def check_website(root: Path, content_dir: str) -> PurePosixPath:
 
 
 def missing_parent(root: Path, content: PurePosixPath, section: PurePosixPath) -> str | None:
-    """The first folder between the content folder and ``section`` that is not a Hugo section
-    (missing, or without ``_index.md``), or ``None``: a section published below it would have
+    """The folder ``section`` is in when it is not a Hugo section (missing, or without an
+    ``_index.md``) nor the content folder, else ``None``: a section published there would have
     no section page above it in the site's menus and breadcrumbs."""
-    for parent in reversed(section.parents):
-        if content in parent.parents and not (root / parent / "_index.md").is_file():
-            return str(parent)
-    return None
+    parent = section.parent
+    if parent == content or (root / parent / "_index.md").is_file():
+        return None
+    return str(parent)
 
 
 def plan(
@@ -419,8 +419,8 @@ def plan(
         force: Overwrite generated files edited by hand since docgen wrote them; a stale one
             is kept as a hand-written file (no longer listed), never deleted. Files docgen did
             not generate are never touched, forced or not.
-        create_parents: Publish a section even when a folder above it (below the content
-            folder) is not a Hugo section yet: it is created without a section page.
+        create_parents: Publish a section even when the folder it is in is not a Hugo section
+            (no ``_index.md``): missing folders are created, without a section page.
 
     Returns:
         The plan, for :func:`apply` and :func:`check`.
