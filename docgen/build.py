@@ -27,6 +27,7 @@ from typing import Any, TextIO
 
 from kubeflow_devtools.cli import describe_os_error
 from kubeflow_devtools.docgen.config import SdkConfig
+from kubeflow_devtools.docgen.hugo.settings import DEFAULT, MarkdownSettings
 from kubeflow_devtools.docgen.inventory import Inventory, collect
 from kubeflow_devtools.docgen.project import write_project
 from kubeflow_devtools.errors import ToolError
@@ -149,8 +150,12 @@ def run_sphinx(
     nitpicky: bool = True,
     jobs: int = 1,
     builder: str = "html",
+    overrides: dict[str, Any] | None = None,
 ) -> tuple[int, list[str]]:
-    """Run Sphinx in this process; return how many warnings it emitted, and their text."""
+    """Run Sphinx in this process; return how many warnings it emitted, and their text.
+
+    ``overrides`` are configuration values set over the generated ``conf.py``.
+    """
     from sphinx.application import Sphinx
     from sphinx.util.console import nocolor
     from sphinx.util.docutils import docutils_namespace, patch_docutils
@@ -167,7 +172,7 @@ def run_sphinx(
             str(outdir),
             str(doctreedir),
             builder,
-            confoverrides={"nitpicky": nitpicky},
+            confoverrides={"nitpicky": nitpicky, **(overrides or {})},
             status=status,
             warning=warnings,
             freshenv=False,
@@ -192,16 +197,21 @@ def build(
     jobs: int = 1,
     force: bool = False,
     formats: Sequence[str] = ("html",),
+    markdown: MarkdownSettings | None = None,
 ) -> BuildResult:
     """Build the reference of ``sdks`` into ``out/html`` and/or ``out/hugo`` (see ``formats``).
 
-    ``hugo`` output is one folder per SDK holding ``pages.json`` and the rendered Hugo pages. Raises
+    ``hugo`` output is one folder per SDK holding ``pages.json`` and the rendered Hugo pages,
+    written for a site with the Markdown settings ``markdown`` (default: the Kubeflow
+    website's, :data:`~kubeflow_devtools.docgen.hugo.settings.DEFAULT`). Raises
     :class:`~kubeflow_devtools.docgen.inventory.InventoryError` for SDKs that cannot be documented,
     :class:`BuildError` when Sphinx warns (with ``warnings_as_errors``) and :class:`OutputError`
     when ``out`` cannot be written; the previous outputs are then left as they were.
     """
     try:
-        return _build(sdks, out, status, nitpicky, warnings_as_errors, jobs, force, formats)
+        return _build(
+            sdks, out, status, nitpicky, warnings_as_errors, jobs, force, formats, markdown
+        )
     except OSError as exc:
         raise OutputError.of(exc, out) from exc
 
@@ -215,6 +225,7 @@ def _build(
     jobs: int,
     force: bool,
     formats: Sequence[str],
+    markdown: MarkdownSettings | None,
 ) -> BuildResult:
     started = time.perf_counter()
     cache = out / ".cache"
@@ -223,7 +234,9 @@ def _build(
     if unknown:
         raise BuildError(f"unknown output format(s): {', '.join(unknown)}")
     chosen = [f for f in FORMATS if f in formats]
-    options = {"nitpicky": nitpicky, "warnings_as_errors": warnings_as_errors, "formats": chosen}
+    settings = (markdown or DEFAULT).to_dict()
+    options = {"nitpicky": nitpicky, "warnings_as_errors": warnings_as_errors, "formats": chosen,
+               "markdown": settings}  # fmt: skip
     stamp = fingerprint(sdks, options)
     stamp_file = cache / "fingerprint"
     if (
@@ -254,6 +267,7 @@ def _build(
                 nitpicky=nitpicky,
                 jobs=jobs,
                 builder=FORMATS[fmt],
+                overrides={"docgen_markdown": settings},
             )
         except OSError:  # the output folder, not the documentation
             raise

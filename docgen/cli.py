@@ -50,6 +50,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--force", action="store_true", help="overwrite generated pages that were edited by hand"
     )
+    p.add_argument(
+        "--create-parents",
+        action="store_true",
+        help="publish even if the folder a section is in is not a Hugo section (no _index.md)",
+    )
     p.add_argument("--out", type=Path, help="keep the build in this folder (default: temporary)")
     p.add_argument(
         "--wait",
@@ -133,6 +138,7 @@ def _publish(args: argparse.Namespace) -> int:
 
     sdks = _select(args)
     outcome = publish(sdks, args.website, out=args.out, check_only=args.check, force=args.force,
+                      create_parents=args.create_parents,
                       status=None if args.quiet else sys.stderr, wait=args.wait)  # fmt: skip
     names = ", ".join(s.id for s in sdks)
     if outcome.recovered is not None:

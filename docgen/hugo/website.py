@@ -28,6 +28,7 @@ from kubeflow_devtools.docgen.hugo.publish import (
     plan,
     website_lock,
 )
+from kubeflow_devtools.docgen.hugo.settings import read_settings
 from kubeflow_devtools.scratch import scratch_folder
 
 
@@ -76,14 +77,17 @@ def publish(
     out: Path | None = None,
     check_only: bool = False,
     force: bool = False,
+    create_parents: bool = False,
     status: TextIO | None = None,
     wait: float = DEFAULT_WAIT,
 ) -> Outcome:
     """Build the Hugo pages of ``sdks`` and publish them into the website checkout ``website``.
 
     Nothing in the website changes unless the build and the plan succeed; with
-    ``check_only`` nothing is written there but the recovery of an interrupted publish. The
-    website lock is held from before the plan to after the apply (or the check).
+    ``check_only`` nothing is written there but the recovery of an interrupted publish (and a
+    generated page edited by hand is one more difference, not an error). The website lock is
+    held from before the plan to after the apply (or the check). The pages are escaped for the
+    website's own Markdown settings (:func:`~kubeflow_devtools.docgen.hugo.settings.read_settings`).
 
     Args:
         sdks: The SDKs to publish (one website section each; they share the content folder
@@ -92,6 +96,7 @@ def publish(
         out: A build folder to keep (incremental builds); default: a temporary one.
         check_only: Only compare the website with what would be written.
         force: Overwrite generated files that were edited by hand (stale ones are kept).
+        create_parents: Publish even where the folder a section is in is not a Hugo section.
         status: Where progress goes (``None``: nowhere).
         wait: How long to wait for another publish holding the website.
 
@@ -105,11 +110,14 @@ def publish(
     """
     content_dir = sdks[0].website_content if sdks else "content/en"
     check_website(website, content_dir)  # before the build: a wrong path fails at once
+    settings = read_settings(website)
     with scratch_folder("docgen-publish-") as scratch:
-        result = build(sdks, out or scratch, status=status, formats=("hugo",))
+        result = build(sdks, out or scratch, status=status, formats=("hugo",), markdown=settings)
         sections = load_sections(result.hugo, sdks)
     with website_lock(website, wait=wait) as recovered:
-        planned = plan(website, sections, content_dir=content_dir, force=force)
+        # --check lists a hand-edited page as changed (out of date) instead of refusing it
+        planned = plan(website, sections, content_dir=content_dir, force=force or check_only,
+                       create_parents=create_parents)  # fmt: skip
         changes = check(planned)
         applied = None if check_only or not changes else apply(planned)
     return Outcome(changes, applied, recovered, planned.warnings)

@@ -7,7 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Mapping
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
@@ -97,8 +97,18 @@ def site(tmp_path: Path) -> Path:
     root = tmp_path / "website"
     (root / "content/en/docs/components/katib/reference").mkdir(parents=True)
     (root / "content/en/docs/components/katib/reference/overview.md").write_text("hand\n")
+    parent_sections(root)
     (root / "hugo.toml").write_text('title = "Kubeflow"\n')
     return root
+
+
+def parent_sections(root: Path) -> None:
+    """The folders above the Katib and Training sections, each a Hugo section (``_index.md``)."""
+    for section in (SECTION, TRAINING):
+        for parent in PurePosixPath(section).parents:
+            if PurePosixPath("content/en") in parent.parents:
+                (root / parent).mkdir(parents=True, exist_ok=True)
+                (root / parent / "_index.md").write_text(f'+++\ntitle = "{parent.name}"\n+++\n')
 
 
 def publish_all(root: Path, *sections: Section, force: bool = False) -> publish.ApplyResult:
@@ -392,7 +402,7 @@ def test_section_escaping_through_a_symlink(site: Path, tmp_path: Path) -> None:
     (site / "content/en/docs/link").symlink_to(outside)
     section = Section(sdk="katib", path="content/en/docs/link/sdk", pages={"_index.md": page("K")})
     with pytest.raises(PublishError, match="outside the website root"):
-        plan(site, [section])
+        plan(site, [section], create_parents=True)  # link/ is no section: only the link matters
     assert list(outside.iterdir()) == []
 
 
@@ -582,7 +592,7 @@ def test_format_changes_is_short() -> None:
 
 def _prepare(root: Path) -> list[Section]:
     """A website published once, and the sections of a second publish that changes it all."""
-    (root / "content/en/docs").mkdir(parents=True)
+    parent_sections(root)
     (root / SECTION).mkdir(parents=True)
     (root / SECTION / "notes.md").write_text("hand-written\n")
     publish_all(root, katib(katib_pages({"old/Gone.md": page("Gone", "x.Gone")})), training())
@@ -688,7 +698,7 @@ def test_determinism(tmp_path: Path) -> None:
     trees = []
     for name in ("a", "b"):
         root = tmp_path / name
-        (root / "content/en").mkdir(parents=True)
+        parent_sections(root)
         publish_all(root, katib(katib_pages({"Old.md": page("Old", "kubeflow.katib.KatibClient")})))
         planned = plan(root, [katib(dict(reversed(list(katib_pages().items()))))])
         apply(planned)
@@ -905,3 +915,24 @@ def test_bad_front_matter_fails_the_plan(site: Path) -> None:
     pages = katib_pages({"_index.md": Page(front={"title": 1.5}, body="")})  # type: ignore[dict-item]
     with pytest.raises(PublishError, match=rf"^{SECTION}/_index\.md: front matter 'title'"):
         plan(site, [katib(pages)])
+
+
+def test_a_section_below_a_folder_that_is_no_section(site: Path) -> None:
+    orphan = Section(
+        sdk="training",
+        path="content/en/docs/components/trainer/legacy-v1/reference/python-sdk",
+        pages={"_index.md": page("Training", "kubeflow.training")},
+    )
+    tree = snapshot(site)
+    with pytest.raises(PublishError) as info:
+        plan(site, [orphan])
+    assert info.value.problems == (
+        "section content/en/docs/components/trainer/legacy-v1/reference/python-sdk: its parent "
+        "content/en/docs/components/trainer/legacy-v1/reference does not exist as a section (no "
+        "content/en/docs/components/trainer/legacy-v1/reference/_index.md); create it, choose "
+        "another website_section, or publish with --create-parents",
+    )
+    assert snapshot(site) == tree
+    apply(plan(site, [orphan], create_parents=True))
+    assert (site / orphan.path / "_index.md").is_file()
+    assert not (site / "content/en/docs/components/trainer/legacy-v1/_index.md").exists()

@@ -385,12 +385,23 @@ def check_website(root: Path, content_dir: str) -> PurePosixPath:
     return content
 
 
+def missing_parent(root: Path, content: PurePosixPath, section: PurePosixPath) -> str | None:
+    """The folder ``section`` is in when it is not a Hugo section (missing, or without an
+    ``_index.md``) nor the content folder, else ``None``: a section published there would have
+    no section page above it in the site's menus and breadcrumbs."""
+    parent = section.parent
+    if parent == content or (root / parent / "_index.md").is_file():
+        return None
+    return str(parent)
+
+
 def plan(
     website_root: str | os.PathLike[str],
     sections: Sequence[Section],
     *,
     content_dir: str = "content/en",
     force: bool = False,
+    create_parents: bool = False,
 ) -> Plan:
     """Decide what publishing ``sections`` into a website checkout does; nothing is written.
 
@@ -408,15 +419,18 @@ def plan(
         force: Overwrite generated files edited by hand since docgen wrote them; a stale one
             is kept as a hand-written file (no longer listed), never deleted. Files docgen did
             not generate are never touched, forced or not.
+        create_parents: Publish a section even when the folder it is in is not a Hugo section
+            (no ``_index.md``): missing folders are created, without a section page.
 
     Returns:
         The plan, for :func:`apply` and :func:`check`.
 
     Raises:
         PublishError: The root is not a website folder, a section path is invalid, escapes
-            the root or goes through a symbolic link, a manifest is corrupt or belongs to
-            another SDK, a generated path is taken by a hand-written file, or (without
-            ``force``) a generated file was edited.
+            the root or goes through a symbolic link, its parent is not a section (unless
+            ``create_parents``), a manifest is corrupt or belongs to another SDK, a generated
+            path is taken by a hand-written file, or (without ``force``) a generated file was
+            edited.
     """
     root = Path(website_root)
     content = check_website(root, content_dir)
@@ -433,6 +447,13 @@ def plan(
         except ValueError:
             problems.append(f"section path {spath} is not inside the content folder {content}")
             continue
+        parent = None if create_parents else missing_parent(root, content, spath)
+        if parent is not None:
+            problems.append(
+                f"section {spath}: its parent {parent} does not exist as a section (no "
+                f"{parent}/_index.md); create it, choose another website_section, or publish "
+                "with --create-parents"
+            )
         for other, _, _ in valid:
             if spath == other or other in spath.parents or spath in other.parents:
                 problems.append(f"section path {spath} overlaps section {other}")
