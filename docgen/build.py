@@ -3,7 +3,9 @@
 The output folder holds ``html/`` and/or ``hugo/`` (each replaced atomically: built elsewhere,
 then renamed into place) and ``.cache/`` (the generated project, doctrees and Sphinx's own
 output, for incremental builds). When nothing that affects the output changed since the last
-successful build, the build is skipped without importing the SDKs.
+successful build, the build is skipped without importing the SDKs. An error of the file system
+while building (a full disk, a folder the user cannot write) is an :class:`OutputError` naming
+the file, or the output folder when the error names none.
 """
 
 from __future__ import annotations
@@ -23,9 +25,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from kubeflow_devtools.cli import describe_os_error
 from kubeflow_devtools.docgen.config import SdkConfig
+from kubeflow_devtools.docgen.hugo.settings import DEFAULT, MarkdownSettings
 from kubeflow_devtools.docgen.inventory import Inventory, collect
 from kubeflow_devtools.docgen.project import write_project
+from kubeflow_devtools.errors import ToolError
 
 _TOOLS = ("sphinx", "myst-parser", "sphinx-autodoc-typehints", "furo", "docutils")
 
@@ -36,6 +41,28 @@ class BuildError(Exception):
     def __init__(self, message: str, warnings: Sequence[str] = ()) -> None:
         super().__init__(message)
         self.warnings = tuple(warnings)
+
+
+class OutputError(ToolError):
+    """The output folder cannot be written (full disk, permissions): one line, exit code 2."""
+
+    @classmethod
+    def of(cls, exc: OSError, out: Path) -> OutputError:
+        """The error for ``exc``, raised while building into ``out``.
+
+        Args:
+            exc: The error (``shutil.Error`` lists the files a copy failed on).
+            out: The output folder, named when ``exc`` names no file.
+
+        Returns:
+            ``FILE: reason``, the first failed file of a copy, else ``OUT: reason``.
+        """
+        if isinstance(exc, shutil.Error) and exc.args and isinstance(exc.args[0], list):
+            _, target, why = exc.args[0][0]
+            return cls(f"{target}: {why}")
+        if exc.filename:
+            return cls(describe_os_error(exc))
+        return cls(f"{out}: cannot write the build: {describe_os_error(exc)}")
 
 
 @dataclass(frozen=True)
@@ -123,8 +150,12 @@ def run_sphinx(
     nitpicky: bool = True,
     jobs: int = 1,
     builder: str = "html",
+    overrides: dict[str, Any] | None = None,
 ) -> tuple[int, list[str]]:
-    """Run Sphinx in this process; return how many warnings it emitted, and their text."""
+    """Run Sphinx in this process; return how many warnings it emitted, and their text.
+
+    ``overrides`` are configuration values set over the generated ``conf.py``.
+    """
     from sphinx.application import Sphinx
     from sphinx.util.console import nocolor
     from sphinx.util.docutils import docutils_namespace, patch_docutils
@@ -141,7 +172,7 @@ def run_sphinx(
             str(outdir),
             str(doctreedir),
             builder,
-            confoverrides={"nitpicky": nitpicky},
+            confoverrides={"nitpicky": nitpicky, **(overrides or {})},
             status=status,
             warning=warnings,
             freshenv=False,
@@ -166,14 +197,36 @@ def build(
     jobs: int = 1,
     force: bool = False,
     formats: Sequence[str] = ("html",),
+    markdown: MarkdownSettings | None = None,
 ) -> BuildResult:
     """Build the reference of ``sdks`` into ``out/html`` and/or ``out/hugo`` (see ``formats``).
 
-    ``hugo`` output is one folder per SDK holding ``pages.json`` and the rendered Hugo pages. Raises
-    :class:`~kubeflow_devtools.docgen.inventory.InventoryError` for SDKs that cannot be documented
-    and :class:`BuildError` when Sphinx warns (with ``warnings_as_errors``); the previous outputs
-    are then left as they were.
+    ``hugo`` output is one folder per SDK holding ``pages.json`` and the rendered Hugo pages,
+    written for a site with the Markdown settings ``markdown`` (default: the Kubeflow
+    website's, :data:`~kubeflow_devtools.docgen.hugo.settings.DEFAULT`). Raises
+    :class:`~kubeflow_devtools.docgen.inventory.InventoryError` for SDKs that cannot be documented,
+    :class:`BuildError` when Sphinx warns (with ``warnings_as_errors``) and :class:`OutputError`
+    when ``out`` cannot be written; the previous outputs are then left as they were.
     """
+    try:
+        return _build(
+            sdks, out, status, nitpicky, warnings_as_errors, jobs, force, formats, markdown
+        )
+    except OSError as exc:
+        raise OutputError.of(exc, out) from exc
+
+
+def _build(
+    sdks: Sequence[SdkConfig],
+    out: Path,
+    status: TextIO | None,
+    nitpicky: bool,
+    warnings_as_errors: bool,
+    jobs: int,
+    force: bool,
+    formats: Sequence[str],
+    markdown: MarkdownSettings | None,
+) -> BuildResult:
     started = time.perf_counter()
     cache = out / ".cache"
     html = out / "html"
@@ -181,7 +234,9 @@ def build(
     if unknown:
         raise BuildError(f"unknown output format(s): {', '.join(unknown)}")
     chosen = [f for f in FORMATS if f in formats]
-    options = {"nitpicky": nitpicky, "warnings_as_errors": warnings_as_errors, "formats": chosen}
+    settings = (markdown or DEFAULT).to_dict()
+    options = {"nitpicky": nitpicky, "warnings_as_errors": warnings_as_errors, "formats": chosen,
+               "markdown": settings}  # fmt: skip
     stamp = fingerprint(sdks, options)
     stamp_file = cache / "fingerprint"
     if (
@@ -212,7 +267,10 @@ def build(
                 nitpicky=nitpicky,
                 jobs=jobs,
                 builder=FORMATS[fmt],
+                overrides={"docgen_markdown": settings},
             )
+        except OSError:  # the output folder, not the documentation
+            raise
         except Exception as exc:  # Sphinx reports its own errors as exceptions
             raise BuildError(f"Sphinx failed: {type(exc).__name__}: {exc}") from exc
         if (count or found) and warnings_as_errors:

@@ -15,6 +15,7 @@ from pathlib import Path
 from kubeflow_devtools.cli import ArgumentParser, entry_point, guard
 from kubeflow_devtools.docgen.build import BuildError, build
 from kubeflow_devtools.docgen.config import ConfigError, SdkConfig, adhoc_sdk, load_config
+from kubeflow_devtools.docgen.hugo.publish import DEFAULT_WAIT
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -49,7 +50,19 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--force", action="store_true", help="overwrite generated pages that were edited by hand"
     )
+    p.add_argument(
+        "--create-parents",
+        action="store_true",
+        help="publish even if the folder a section is in is not a Hugo section (no _index.md)",
+    )
     p.add_argument("--out", type=Path, help="keep the build in this folder (default: temporary)")
+    p.add_argument(
+        "--wait",
+        type=float,
+        default=DEFAULT_WAIT,
+        metavar="SECONDS",
+        help="wait this long for another publish of the website (default %(default)g)",
+    )
     p.add_argument("--config", type=Path, help="a docgen.toml or pyproject.toml to read")
     p.add_argument("--root", type=Path, default=Path.cwd(), help=argparse.SUPPRESS)
     p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
@@ -84,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run() -> None:
     """Console-script entry point: exit with :func:`main`'s code, no traceback on Ctrl-C."""
-    entry_point(main)
+    entry_point(main, "docgen")
 
 
 def _built(
@@ -124,9 +137,14 @@ def _publish(args: argparse.Namespace) -> int:
     from kubeflow_devtools.docgen.hugo.website import publish
 
     sdks = _select(args)
-    outcome = publish(sdks, args.website, out=args.out, check_only=args.check,
-                      force=args.force, status=None if args.quiet else sys.stderr)  # fmt: skip
+    outcome = publish(sdks, args.website, out=args.out, check_only=args.check, force=args.force,
+                      create_parents=args.create_parents,
+                      status=None if args.quiet else sys.stderr, wait=args.wait)  # fmt: skip
     names = ", ".join(s.id for s in sdks)
+    if outcome.recovered is not None:
+        print(f"docgen publish: {outcome.recovered}", file=sys.stderr)
+    for warning in outcome.warnings:
+        print(f"docgen publish: warning: {warning}", file=sys.stderr)
     if args.check:
         if outcome.changes:
             print(format_changes(outcome.changes))

@@ -98,14 +98,16 @@ KATIB = SdkConfig(
 TRAINING = SdkConfig(
     id="training",
     package="kubeflow.training",
-    title="Training Operator SDK",
+    title="Training Operator (v1) SDK",
     distribution="kubeflow-training",
     version_spec=">=1.9",
     api=("TrainingClient", "constants"),
     models="models",
     repository="https://github.com/kubeflow/training-operator",
     source_root="sdk/python",
-    website_section="content/en/docs/components/trainer/legacy-v1/reference/python-sdk",
+    # The v1 docs left the website; the reference lives under Kubeflow Trainer, titled v1.
+    website_section="content/en/docs/components/trainer/legacy-v1-python-sdk",
+    website_title="Training Operator (v1) SDK",
 )
 
 DEFAULTS: Mapping[str, SdkConfig] = {KATIB.id: KATIB, TRAINING.id: TRAINING}

@@ -212,6 +212,10 @@ def _module_members(module: types.ModuleType, path: str) -> tuple[ApiObject, ...
     return tuple(members)
 
 
+# A constructor's docstring that only says it is one ("KatibClient constructor.").
+_CONSTRUCTOR_ONLY = re.compile(r"(?:\w+\s+)?(?:constructor|initiali[sz]er)\.?", re.I)
+
+
 def summary_of(obj: Any) -> str:
     """The first sentence of an object's own docstring (a class: else its constructor's).
 
@@ -220,13 +224,16 @@ def summary_of(obj: Any) -> str:
 
     Returns:
         :func:`~kubeflow_devtools.docgen.grammar.first_sentence` of the docstring's opening
-        paragraph; empty when there is none, or when it is the signature a dataclass writes.
+        paragraph; empty when there is none, when it is the signature a dataclass writes, or
+        when a class's constructor only says that it is one ("KatibClient constructor.": it
+        does not say what the class is).
     """
     if kind_of(obj) == "data":
         return ""
     doc = obj.__dict__.get("__doc__") if inspect.isclass(obj) else getattr(obj, "__doc__", None)
     if not doc and inspect.isclass(obj) and "__init__" in vars(obj):
-        doc = obj.__init__.__doc__
+        sentence = first_sentence(first_paragraph(obj.__init__.__doc__))
+        return "" if _CONSTRUCTOR_ONLY.fullmatch(sentence) else sentence
     text = first_paragraph(doc)
     if inspect.isclass(obj) and text.startswith(f"{obj.__name__}("):
         return ""  # the signature dataclasses write as a docstring

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kubeflow_devtools.docgen.grammar import NAPOLEON_CUSTOM_SECTIONS, code_spans
-from kubeflow_devtools.docgen.inventory import ApiObject, Inventory, Model
+from kubeflow_devtools.docgen.inventory import ApiObject, Inventory, Model, ModelField
 
 TITLE = "Kubeflow SDK reference"
 
@@ -124,26 +124,30 @@ def constants_page(inv: Inventory, constants: Sequence[ApiObject]) -> str:
     return f"# Constants\n\nConstants exported by `{inv.sdk.package}`.\n\n{_rst(body)}"
 
 
+def field_entry(field: ModelField, targets: Mapping[str, str]) -> str:
+    """One field of a model as a definition: the Python attribute and its YAML/JSON key, then
+    the type and the description, which get the page's width (a table gave it to the names)."""
+    definition = type_markup(field.type, targets)
+    if field.description:
+        definition += f" \u2013 {summary_markup(field.description)}"
+    return f"`{field.attribute}` \u00b7 YAML/JSON key `{field.key}`\n: {definition}\n"
+
+
 def model_page(model: Model, targets: Mapping[str, str]) -> str:
-    """The page of one model: its class entry and a table of its fields."""
+    """The page of one model: its class entry and a definition list of its fields."""
     module, _, name = model.path.rpartition(".")
-    table = ["| Attribute | YAML/JSON key | Type | Description |", "|---|---|---|---|"]
-    for field in model.fields:
-        table.append(
-            f"| `{field.attribute}` | `{field.key}` | {type_markup(field.type, targets)} "
-            f"| {md_escape(field.description)} |"
-        )
+    fields = "\n".join(field_entry(field, targets) for field in model.fields)
     body = ""
     if model.intro:
-        body += md_escape(model.intro) + "\n\n"
-    body += "\n".join(table) if model.fields else "This model has no fields."
+        body += summary_markup(model.intro) + "\n\n"
+    body += fields if model.fields else "This model has no fields."
     options = [f":module: {module}", f":canonical: {model.canonical}"]
     return f"# {md_escape(name)}\n\n" + _fence("py:class", name + model.signature, options, body)
 
 
 def summary_markup(text: str) -> str:
-    """A docstring's first sentence as MyST: code spans kept, RST roles read as code, the rest
-    escaped."""
+    """Docstring text (a first sentence, a model's field description) as MyST: code spans
+    kept, RST roles read as code, the rest escaped."""
     parts = re.split(r"(`[^`]+`)", code_spans(text))
     return "".join(p if i % 2 else md_escape(p) for i, p in enumerate(parts))
 
@@ -165,12 +169,11 @@ def sdk_index(inv: Inventory, object_pages: Sequence[str], model_pages: Sequence
     sdk = inv.sdk
     lines = [f"# {md_escape(sdk.title)} {inv.version}", ""]
     dist = f"`{sdk.distribution}` {inv.version}, " if sdk.distribution else ""
-    lines.append(f"{dist}import package `{sdk.package}`.")
+    lines += [f"{dist}import package `{sdk.package}`.", ""]
     url = source_url(inv)
     if url:
         tag = sdk.tag.format(version=inv.version)
-        lines.append(f"Source: [{md_escape(tag)}]({url}).")
-    lines.append("")
+        lines += [f"Source: [{md_escape(tag)}]({url}).", ""]
     roles = {"class": "class", "function": "func", "module": "mod", "data": "data"}
     groups = [
         ("Classes", [o for o in inv.objects if o.kind == "class"]),
@@ -289,6 +292,7 @@ extensions = [
     "kubeflow_devtools.docgen.sphinxext",
 ]
 source_suffix = {{".md": "markdown"}}
+myst_enable_extensions = ["deflist"]
 root_doc = "index"
 exclude_patterns = ["_build"]
 nitpicky = True

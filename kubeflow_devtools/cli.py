@@ -1,19 +1,32 @@
 """The shell both commands share: one-line usage errors, errors to exit codes, the entry point.
 
-Exit codes everywhere: 0 clean, 1 problems found, 2 usage or input error.
+Exit codes everywhere: 0 clean, 1 problems found, 2 usage or input error; 130 interrupted
+(Ctrl-C, SIGINT) and 143 terminated (SIGTERM), each with one line and no traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
 from collections.abc import Callable
+from types import FrameType
 from typing import NoReturn, TextIO
 
 from kubeflow_devtools.errors import ToolError
 
 USAGE_ERROR = 2
 """The exit code of a usage or input error."""
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: raised by the handler :func:`entry_point` installs, like Ctrl-C's
+    :class:`KeyboardInterrupt`, so that ``finally`` blocks and rollbacks run."""
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise Terminated
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -29,15 +42,16 @@ class ArgumentParser(argparse.ArgumentParser):
 
 
 def describe_os_error(exc: OSError) -> str:
-    """``FILE: reason`` for an error of the operating system (the file may be unknown).
+    """``FILE: reason`` for an error of the operating system (only ``reason`` when no file).
 
     Args:
         exc: The error.
 
     Returns:
-        One line naming the file and the reason.
+        One line naming the file (when the error has one) and the reason.
     """
-    return f"{exc.filename or ''}: {exc.strerror or exc}"
+    reason = exc.strerror or str(exc)
+    return f"{exc.filename}: {reason}" if exc.filename else reason
 
 
 def guard(prog: str, body: Callable[[], int], stderr: TextIO | None = None) -> int:
@@ -67,17 +81,29 @@ def guard(prog: str, body: Callable[[], int], stderr: TextIO | None = None) -> i
     return USAGE_ERROR
 
 
-def entry_point(main: Callable[[], int]) -> NoReturn:
-    """Console-script entry point: exit with ``main()``'s code; no traceback on Ctrl-C (130)
-    or on a closed output pipe (1).
+def entry_point(main: Callable[[], int], prog: str | None = None) -> NoReturn:
+    """Console-script entry point: exit with ``main()``'s code, never with a traceback.
+
+    Ctrl-C (SIGINT) exits 130 and SIGTERM 143, each after one ``PROG: interrupted`` line: both
+    are exceptions (:class:`KeyboardInterrupt`, :class:`Terminated`), so the command's
+    ``finally`` blocks and rollbacks run first. A closed output pipe exits 1.
 
     Args:
         main: The command; returns its exit code.
+        prog: The command's name in the interruption line (default: the program's file name).
     """
+    name = prog or os.path.basename(sys.argv[0])
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         code = main()
     except KeyboardInterrupt:
+        print(f"{name}: interrupted (SIGINT)", file=sys.stderr)
         code = 130
+    except Terminated:
+        print(f"{name}: interrupted (SIGTERM)", file=sys.stderr)
+        code = 143
     except BrokenPipeError:
         code = 1
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     sys.exit(code)

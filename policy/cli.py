@@ -22,6 +22,7 @@ from kubeflow_devtools.policy.baseline import diff_findings, load_baseline
 from kubeflow_devtools.policy.cache import default_folder
 from kubeflow_devtools.policy.changes import changed_files, export, is_revision, toplevel
 from kubeflow_devtools.policy.errors import InputError, UsageError
+from kubeflow_devtools.policy.mesh.native import parse_kubernetes_minor
 from kubeflow_devtools.policy.model.findings import FAIL_ON, Finding, fails_run
 from kubeflow_devtools.policy.model.mesh import MeshMode
 from kubeflow_devtools.policy.model.report import Options, Report
@@ -98,8 +99,10 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--kubernetes-version",
         metavar="1.N|latest",
-        help="with --schema: the Kubernetes version whose schemas to use (default: the newest "
-        "kubernetes-validate has)",
+        help="the cluster's Kubernetes version: decides Istio's native sidecars "
+        "(ENABLE_NATIVE_SIDECARS=auto) when the input has no Node objects (default: the newest "
+        "the Pod Security checks know), and with --schema the schemas to use (default: the "
+        "newest kubernetes-validate has)",
     )
     parser.add_argument("--format", choices=sorted(RENDERERS), default="text")
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
@@ -218,8 +221,10 @@ def _options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Optio
     except (ValueError, UsageError) as exc:
         parser.error(str(exc))
     schema_version = None
-    if args.kubernetes_version is not None and not args.schema:
-        parser.error("--kubernetes-version needs --schema")
+    try:
+        kubernetes_minor = parse_kubernetes_minor(args.kubernetes_version or "latest")
+    except UsageError as exc:
+        parser.error(str(exc))
     if args.schema:
         from kubeflow_devtools.policy.schema import parse_kubernetes_version
 
@@ -243,6 +248,7 @@ def _options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Optio
         fail_on=args.fail_on,
         baseline=baseline,
         schema_version=schema_version,
+        kubernetes_version=kubernetes_minor,
     )
 
 

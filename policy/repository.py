@@ -46,7 +46,13 @@ from kubeflow_devtools.policy.model.report import InputResult, Options, Report, 
 from kubeflow_devtools.policy.model.waivers import Waiver
 from kubeflow_devtools.policy.origins import OriginResolver
 from kubeflow_devtools.policy.rules import DUPLICATE_OBJECT, all_rules
-from kubeflow_devtools.policy.scan import analyze, load_source, scan, waiver_findings
+from kubeflow_devtools.policy.scan import (
+    analyze,
+    load_source,
+    scan,
+    version_warnings,
+    waiver_findings,
+)
 from kubeflow_devtools.policy.scopes import unstamp
 from kubeflow_devtools.policy.sources import (
     MANIFEST_SUFFIXES,
@@ -209,7 +215,14 @@ class _Run:
             return
         self.mesh_key = render.key or digest([render.text])
         key = digest(
-            [self.mesh_key, folder, os.getcwd(), repr(self.options.mesh), _code_fingerprint()]
+            [
+                self.mesh_key,
+                folder,
+                os.getcwd(),
+                repr(self.options.mesh),
+                repr(self.options.kubernetes_version),
+                _code_fingerprint(),
+            ]
         )
         cached = self.cache.load("meshes", key)
         try:
@@ -219,8 +232,12 @@ class _Run:
         if not isinstance(self.mesh, MeshConfig):
             report = Report(self.options)
             load_source(Source(folder, render.text), report)
-            self.mesh = read_mesh_config(report.resources, self.options.mesh)
+            self.mesh = read_mesh_config(
+                report.resources, self.options.mesh, self.options.kubernetes_version
+            )
             self.cache.store("meshes", key, pickle.dumps(self.mesh))
+        # the overlay's injector errors, once (the roots that assume its mesh do not repeat them)
+        self.errors.extend(self.mesh.errors)
 
     def _build(self, item: Input) -> Render:
         """A kustomization root's render, from the cache when none of its files changed (a
@@ -386,6 +403,7 @@ class _Run:
     def _report(self, results: list[InputResult]) -> Report:
         """One report over every input: findings, errors, counts, configuration waivers."""
         report = Report(self.options, inputs=results, rules=tuple(all_rules()))
+        report.warnings = version_warnings(self.options)
         report.errors = list(self.errors)
         if self.mesh is not None:
             report.mesh = self.mesh
@@ -413,6 +431,7 @@ def diff_report(head: Report, added: list[Finding]) -> Report:
     """The report of a diff for the formats that show one run: the head's inputs, mesh and
     errors, and only the findings the change adds."""
     report = Report(head.options, rules=head.rules, inputs=head.inputs, mesh=head.mesh)
+    report.warnings = list(head.warnings)
     report.findings = list(added)
     report.errors = list(head.errors)
     report.summary.findings = len(added)

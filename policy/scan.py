@@ -37,7 +37,7 @@ from kubeflow_devtools.policy.model.waivers import Waiver, first_match
 from kubeflow_devtools.policy.namespaces import collect_namespaces
 from kubeflow_devtools.policy.origins import OriginResolver, where
 from kubeflow_devtools.policy.podspecs import find_pod_specs
-from kubeflow_devtools.policy.pss import evaluate_pod
+from kubeflow_devtools.policy.pss import evaluate_pod, max_minor
 from kubeflow_devtools.policy.pss._util import visit_containers
 from kubeflow_devtools.policy.resources import locate, resources_of
 from kubeflow_devtools.policy.rules import WAIVER_EXPIRED, WAIVER_UNUSED, all_rules, pss_rule
@@ -111,9 +111,12 @@ def analyze(
     options = report.options
     origins = origins or OriginResolver()
     report.rules = tuple(all_rules())
-    report.mesh = read_mesh_config(report.resources, options.mesh)
+    report.warnings.extend(version_warnings(options))
+    report.mesh = read_mesh_config(report.resources, options.mesh, options.kubernetes_version)
     if assumed_mesh is not None and not report.mesh.present and options.mesh == MeshMode.AUTO:
         report.mesh = assumed_mesh
+    else:
+        report.errors.extend(report.mesh.errors)
     report.namespaces = collect_namespaces(report.resources, options.namespace_labels)
     active = tuple(w for w in options.waivers if not w.expired(options.today))
     usage: Counter[Waiver] = Counter()
@@ -154,7 +157,8 @@ def analyze(
     s = report.summary
     s.pod_specs = len(report.workloads)
     s.containers = sum(
-        sum(1 for _ in visit_containers(w.admitted.pod.spec)) - len(w.admitted.injected)
+        sum(1 for _ in visit_containers(w.admitted.pod.spec))
+        - sum(1 for c in w.admitted.injected if c.declared is None)
         for w in report.workloads
     )
     s.injected_pods = sum(1 for w in report.workloads if w.admitted.injected)
@@ -163,6 +167,18 @@ def analyze(
     s.waived = sum(1 for f in findings if f.waived)
     s.errors = len(report.errors)
     return usage
+
+
+def version_warnings(options: Options) -> list[str]:
+    """A ``--pss-version`` newer than the newest policy the checks know is evaluated as that
+    one, and the report says so."""
+    newest = max_minor()
+    if options.version is not None and options.version > newest:
+        return [
+            f"--pss-version v1.{options.version} is newer than v1.{newest}, the newest policy "
+            f"this release knows: evaluated as v1.{newest}"
+        ]
+    return []
 
 
 def resource_waivers(resource: Resource) -> list[Waiver]:
@@ -256,7 +272,7 @@ def check_pod(
     """Run the Pod Security checks for ``options`` on one admitted pod."""
     pod = admitted.pod
     resource = pod.resource
-    injected = {(list_name, index) for list_name, index, _ in admitted.injected}
+    injected = {(c.list_name, c.index) for c in admitted.injected if c.declared is None}
     findings = []
     for check, violation in evaluate_pod(pod.metadata, pod.spec, options.level, options.version):
         relative = pod.field_path(violation.field, violation.root)

@@ -4,15 +4,28 @@ from __future__ import annotations
 
 import io
 import os
+import signal
+import socket
+import tempfile
+import threading
+import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from kubeflow_devtools.atomic import write_atomic
-from kubeflow_devtools.cli import ArgumentParser, entry_point, guard
+from kubeflow_devtools.cli import (
+    ArgumentParser,
+    Terminated,
+    describe_os_error,
+    entry_point,
+    guard,
+)
 from kubeflow_devtools.errors import InputError, ToolError
+from kubeflow_devtools.locks import Busy, hold, holder
 from kubeflow_devtools.ratchet import absorbed, diff, load_entries
+from kubeflow_devtools.scratch import OWNER, scratch_folder
 
 # --- atomic output ------------------------------------------------------------------------------
 
@@ -39,6 +52,12 @@ def test_write_atomic_failure_keeps_the_old_file_and_no_temp(
         write_atomic(target, "new")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
+
+
+def test_write_atomic_durable_writes_whole(tmp_path: Path) -> None:
+    write_atomic(tmp_path / "journal.json", "{}\n", durable=True)
+    assert [p.name for p in tmp_path.iterdir()] == ["journal.json"]
+    assert (tmp_path / "journal.json").read_text() == "{}\n"
 
 
 def test_write_atomic_never_replaces_a_device() -> None:
@@ -97,14 +116,109 @@ def test_guard_passes_the_exit_code_and_leaves_bugs_alone() -> None:
         guard("tool", bug)
 
 
-@pytest.mark.parametrize(("error", "code"), [(KeyboardInterrupt, 130), (BrokenPipeError, 1)])
-def test_entry_point_exit_codes(error: type[BaseException], code: int) -> None:
+@pytest.mark.parametrize(
+    ("error", "code", "line"),
+    [
+        (KeyboardInterrupt, 130, "tool: interrupted (SIGINT)\n"),
+        (Terminated, 143, "tool: interrupted (SIGTERM)\n"),
+        (BrokenPipeError, 1, ""),
+    ],
+)
+def test_entry_point_exit_codes(
+    error: type[BaseException], code: int, line: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     def main() -> int:
         raise error
 
     with pytest.raises(SystemExit) as info:
-        entry_point(main)
+        entry_point(main, "tool")
     assert info.value.code == code
+    assert capsys.readouterr().err == line
+
+
+def test_entry_point_turns_sigterm_into_an_exception(capsys: pytest.CaptureFixture[str]) -> None:
+    cleaned = []
+
+    def main() -> int:
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(5)  # the handler raises before this ends
+        finally:
+            cleaned.append(True)
+        return 0
+
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(SystemExit) as info:
+        entry_point(main, "tool")
+    assert info.value.code == 143
+    assert cleaned == [True]
+    assert capsys.readouterr().err == "tool: interrupted (SIGTERM)\n"
+    assert signal.getsignal(signal.SIGTERM) == before
+
+
+def test_an_os_error_without_a_file_is_its_reason() -> None:
+    assert describe_os_error(OSError(28, "No space left on device")) == "No space left on device"
+
+
+# --- locks and scratch folders -------------------------------------------------------------------
+
+
+def test_a_lock_names_its_holder_and_goes_when_released(tmp_path: Path) -> None:
+    path = tmp_path / "state" / "lock"
+    with hold(path, wait=0, purpose="a test"):
+        assert holder(path).startswith(f"pid {os.getpid()} on {socket.gethostname()} since ")
+        started = time.monotonic()
+        with pytest.raises(Busy) as info, hold(path, wait=0.3, purpose="a test"):
+            pass
+        assert time.monotonic() - started >= 0.3
+        assert str(info.value) == f"{path}: locked by {holder(path)} (a test); waited 0.3 s"
+    assert not path.exists()
+    with hold(path, wait=0, purpose="a test"):  # free again
+        assert path.exists()
+
+
+def test_a_waiting_lock_gets_it_when_the_holder_releases(tmp_path: Path) -> None:
+    path = tmp_path / "lock"
+    released = threading.Event()
+
+    def holder_thread() -> None:
+        with hold(path, wait=0, purpose="a test"):
+            released.wait(5)
+
+    thread = threading.Thread(target=holder_thread)
+    thread.start()
+    while not path.exists():
+        time.sleep(0.01)
+    threading.Timer(0.2, released.set).start()
+    with hold(path, wait=5, purpose="a test"):
+        assert holder(path).startswith(f"pid {os.getpid()} ")
+    thread.join()
+
+
+def test_a_scratch_folder_goes_however_its_block_ends(tmp_path: Path) -> None:
+    with pytest.raises(KeyboardInterrupt), scratch_folder("kd-test-") as folder:
+        (folder / "file").write_text("x")
+        raise KeyboardInterrupt
+    assert not folder.exists()
+
+
+def test_scratch_folders_of_killed_runs_are_swept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    killed, running, young = tmp_path / "kd-test-a", tmp_path / "kd-test-b", tmp_path / "kd-test-c"
+    for folder in (killed, running, young):
+        folder.mkdir()
+        (folder / OWNER).write_text("pid 1 on elsewhere\n")
+    for folder in (killed, running):
+        os.utime(folder / OWNER, (time.time() - 3600,) * 2)
+    other = tmp_path / "other-x"
+    other.mkdir()
+    with hold(running / OWNER, wait=0, purpose="a test"):
+        os.utime(running / OWNER, (time.time() - 3600,) * 2)
+        with scratch_folder("kd-test-") as folder:
+            assert folder.parent == tmp_path
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kd-test-b", "kd-test-c", "other-x"]
 
 
 # --- the ratchet ---------------------------------------------------------------------------------

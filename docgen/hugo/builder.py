@@ -7,6 +7,14 @@ package's ``models/_index.md``, any other document ``<name>.md``. Pages are orde
 as the SDK index lists them. The builder writes, per SDK, ``<outdir>/<sdk>/pages.json`` (front
 matter, body and documented names of every page, what ``docgen publish`` installs) and the
 rendered ``.md`` files beside it, for reading.
+
+Front matter is what Docsy reads: ``title``; ``description`` (the lead), the summary of the
+object a page documents, else the page's opening paragraph (then not repeated in the body);
+``no_list`` on section pages (their body lists the pages already); and Docsy's per-page edit
+parameters, ``github_repo`` and ``path_base_for_github_subdir``, so that "Edit this page" opens
+the docstring in the SDK's repository at the release tag, never the generated file. Markdown
+follows the site's settings (``docgen_markdown``, else
+:data:`~kubeflow_devtools.docgen.hugo.settings.DEFAULT`).
 """
 
 from __future__ import annotations
@@ -20,19 +28,23 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.builders import Builder
 from sphinx.util import logging
 
 from kubeflow_devtools.docgen.grammar import plain_text
 from kubeflow_devtools.docgen.hugo import markdown as md
 from kubeflow_devtools.docgen.hugo.publish import Page, render_page
+from kubeflow_devtools.docgen.hugo.settings import DEFAULT, MarkdownSettings
 from kubeflow_devtools.docgen.hugo.translator import (
     INTERNAL,
     HugoTranslator,
     Link,
     collect_anchors,
     object_names,
+    page_subject,
 )
+from kubeflow_devtools.docgen.sphinxext.links import SourceLocation, locate, sdk_of
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +92,9 @@ class HugoBuilder(Builder):
         self.anchors: dict[str, dict[str, str]] = {}
         self.weights: dict[str, int] = {}
         self.summaries: Mapping[str, str] = self.config.docgen_summaries or {}
+        self.sdks: Mapping[str, Mapping[str, str]] = self.config.docgen_sdks or {}
+        markdown = self.config.docgen_markdown
+        self.settings = MarkdownSettings.from_dict(markdown) if markdown else DEFAULT
 
     def get_outdated_docs(self) -> Iterator[str]:
         """Every page is written on every build (writing is cheap; reading is cached)."""
@@ -149,26 +164,66 @@ class HugoBuilder(Builder):
             anchors=self.anchors.get(docname, {}),
             resolve=self.resolve,
             warn=warn,
+            settings=self.settings,
+            source=self.source_url,
+            take_lead=docname not in self.summaries,
         )
         page = translator.translate()
         front: dict[str, Any] = {"title": page.title or posixpath.basename(docname)}
         if rel == "_index.md" and sdk.link_title:
             front["linkTitle"] = sdk.link_title
-        description = self.description(docname, page.description)
+        description = self.description(docname, doctree, sdk, page.lead)
         if description:
             front["description"] = description
         weight = sdk.weight if rel == "_index.md" else self.weights.get(docname, 0)
         if weight:
             front["weight"] = weight
+        if rel.endswith("_index.md"):
+            front["no_list"] = True
+        location = self.page_source(sdk, doctree)
+        if location is not None:
+            front["github_repo"] = location.repository
+            front["path_base_for_github_subdir"] = {"from": "^.*$", "to": location.edit_path}
         names = tuple(object_names(doctree))
         self.pages[sdk.id][rel] = Page(front=front, body=page.body, anchors=names)
 
-    def description(self, docname: str, found: str) -> str:
-        """A page's description: the summary of the object it documents, the one the SDK
-        index shows (``docgen_summaries``), else ``found`` (the translator's first sentence)."""
-        if docname in self.summaries:
-            return md.text(plain_text(self.summaries[docname]))
-        return found
+    def description(self, docname: str, doctree: nodes.document, sdk: SdkSection, lead: str) -> str:
+        """Docsy's lead and meta description: the summary of the object the page documents
+        (``docgen_summaries``, what the SDK index shows beside it); an object without one gets
+        a line naming it and the release (else Docsy would take the page's opening text,
+        signature and all); a page about no one object, its opening paragraph (``lead``)."""
+        if docname not in self.summaries:
+            return lead
+        if self.summaries[docname]:
+            return md.text(plain_text(self.summaries[docname]), self.settings)
+        named = [*_subject_ids(doctree), *_module_names(doctree)]
+        if not named:
+            return ""
+        release = f" ({sdk.source})" if sdk.source else ""
+        return md.text(f"API reference of {named[0]}{release}.", self.settings)
+
+    def locate(self, module: str, fullname: str) -> SourceLocation | None:
+        """Where an object of a configured SDK is defined (``None``: unknown, or data)."""
+        sdk = sdk_of(self.sdks, module)
+        return locate(sdk, module, fullname) if sdk is not None and module else None
+
+    def source_url(self, signature: addnodes.desc_signature) -> str | None:
+        """The source link of a documented object (what ``linkcode`` adds to the HTML)."""
+        found = self.locate(str(signature.get("module") or ""), str(signature.get("fullname", "")))
+        return found.url if found is not None else None
+
+    def page_source(self, sdk: SdkSection, doctree: nodes.document) -> SourceLocation | None:
+        """What "Edit this page" opens: the docstring of the module the page documents, else of
+        its first object with a source (its subject comes first), else the SDK package's
+        ``__init__.py``, where its public names are declared."""
+        modules = [(name, "") for name in _module_names(doctree)]
+        objects = [
+            (str(s.get("module") or ""), str(s.get("fullname", "")))
+            for s in doctree.findall(addnodes.desc_signature)
+        ]
+        package = (self.sdks.get(sdk.id, {}).get("package", ""), "")
+        found = (self.locate(*name) for name in [*modules, *objects, package])
+        return next((location for location in found if location is not None), None)
 
     def finish(self) -> None:
         """Write ``pages.json`` and the rendered pages of every SDK."""
@@ -180,6 +235,20 @@ class HugoBuilder(Builder):
                 path = out / sdk.id / rel
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(render_page(page, ()), encoding="utf-8")
+
+
+def _module_names(doctree: nodes.document) -> list[str]:
+    """The modules a page documents (their ``module-`` ids, on a target or its section)."""
+    ids: list[str] = [str(i) for node in doctree.findall(nodes.Element) for i in node["ids"]]
+    return [ident.removeprefix("module-") for ident in ids if ident.startswith("module-")]
+
+
+def _subject_ids(doctree: nodes.document) -> list[str]:
+    """The public names of the object a page is about (none when it is about no one)."""
+    subject = page_subject(doctree)
+    if subject is None:
+        return []
+    return [str(i) for s in subject.findall(addnodes.desc_signature) for i in s["ids"]]
 
 
 def write_pages(path: Path, sdk: SdkSection, pages: Mapping[str, Page]) -> None:

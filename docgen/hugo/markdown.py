@@ -1,20 +1,24 @@
-"""Markdown for Hugo (Goldmark with raw HTML on) that renders exactly the text it was given.
+"""Markdown for Hugo (Goldmark) that renders exactly the text it was given.
 
 Hugo reads shortcodes (``{{<`` and ``{{%``) before Markdown, everywhere in a page, code included,
-and Goldmark passes raw HTML through. Everything a docstring contributes goes through one of the
-functions here, so that no docstring can inject markup, a shortcode or a link scheme into the site.
+and Goldmark may pass raw HTML through. Everything a docstring contributes goes through one of
+the functions here, so that no docstring can inject markup, math, a shortcode or a link scheme
+into the site. Prose escaping follows the site's Markdown settings
+(:class:`~kubeflow_devtools.docgen.hugo.settings.MarkdownSettings`): where the passthrough
+extension makes ``\\[`` open math, ``[`` is written as the character reference ``&#91;``.
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache
 from urllib.parse import quote, urlsplit
+
+from kubeflow_devtools.docgen.hugo.settings import MarkdownSettings
 
 # Characters that are Markdown syntax anywhere in a line (backslash escapes are valid for all
 # ASCII punctuation in CommonMark, so escaping more than needed is harmless).
-_INLINE_SPECIAL = re.compile(r"([\\`*\[\]<>{}|~&#])")
-# Goldmark's typographer (on in Hugo) curls quotes; escaped, they stay as written.
-_QUOTES = re.compile(r"(['\"])")
+_INLINE_SPECIAL = "\\`*[]<>{}|~&#"
 # ``_`` only delimits emphasis at a word boundary.
 _UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
 # What makes the start of a line a block (heading, list, quote, thematic break, setext underline).
@@ -28,18 +32,45 @@ _SUMMARY_DIVIDER = re.compile(r"<!--(?=\s*more\s*-->)", re.I)
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "ftp"})
 
 
-def text(value: str) -> str:
-    """Escape prose so that it renders literally: Markdown syntax, raw HTML and shortcode openers.
+@cache
+def _escapes(settings: MarkdownSettings) -> dict[str, str]:
+    """How each special character of prose is written under ``settings``.
 
-    Newlines become spaces (a paragraph is written on one line), quotes, ``--`` and ``...`` are
-    kept from Goldmark's typographer, and an escaped ``{`` keeps ``{{<`` from reaching Hugo's
-    shortcode parser.
+    A backslash escape that would begin a passthrough delimiter (``\\[`` where ``\\[`` opens
+    math) becomes a numeric character reference, which CommonMark never reads as syntax; the
+    first character of a delimiter without a backslash (``$$``) is escaped, so the delimiter
+    never appears whole.
+    """
+    special = set(_INLINE_SPECIAL)
+    if settings.typographer:
+        special |= {"'", '"'}
+    for opening, closing in settings.passthrough:
+        for delimiter in (opening, closing):
+            if delimiter and not delimiter.startswith("\\"):
+                special.add(delimiter[0])
+    escapes = {}
+    for char in special:
+        escaped = "\\" + char if char.isascii() and not char.isalnum() else f"&#{ord(char)};"
+        if any(d.startswith(escaped) for pair in settings.passthrough for d in pair):
+            escaped = f"&#{ord(char)};"
+        escapes[char] = escaped
+    return escapes
+
+
+def text(value: str, settings: MarkdownSettings) -> str:
+    """Escape prose so that it renders literally: Markdown syntax, raw HTML, shortcode openers
+    and, per the site's ``settings``, math delimiters and the typographer's replacements.
+
+    Newlines become spaces (a paragraph is written on one line); an escaped ``{`` keeps ``{{<``
+    from reaching Hugo's shortcode parser.
     """
     value = value.replace("\r\n", "\n").replace("\n", " ").replace("\t", " ")
-    value = _INLINE_SPECIAL.sub(r"\\\1", value)
+    escapes = _escapes(settings)
+    value = "".join(escapes.get(char, char) for char in value)
     value = _UNDERSCORE.sub(r"\\_", value)
-    value = value.replace("--", "-\\-").replace("...", "\\.\\.\\.")
-    return _QUOTES.sub(r"\\\1", value)
+    if settings.typographer:
+        value = value.replace("--", "-\\-").replace("...", "\\.\\.\\.")
+    return value
 
 
 def line_start(markdown: str) -> str:

@@ -1,10 +1,13 @@
 """Translate one resolved Sphinx doctree into the Markdown body of a Hugo/Docsy page.
 
 Each documented object becomes a short heading with an explicit, stable id (its public dotted
-name), its full signature in a fenced code block, then its description; field lists
-(parameters, returns, raises) become lists, admonitions Docsy ``alert`` shortcodes, references
-Hugo ``relref`` links (or in-page ``#id`` links). Nothing a docstring holds reaches the page
-unescaped (see :mod:`kubeflow_devtools.docgen.hugo.markdown`), and no raw HTML is ever written.
+name), its full signature in a fenced code block, a link to its source, then its description;
+the object a page is about (its title) gets no heading of its own: Docsy shows the title.
+Field lists (parameters, returns, raises) and definition lists become lists, admonitions
+Docsy ``alert`` shortcodes, references Hugo ``relref`` links (or in-page ``#id`` links).
+Nothing a docstring holds reaches the page unescaped (see
+:mod:`kubeflow_devtools.docgen.hugo.markdown`, which follows the site's Markdown settings), and
+no raw HTML is ever written.
 """
 
 from __future__ import annotations
@@ -16,8 +19,8 @@ from dataclasses import dataclass
 from docutils import nodes
 from sphinx import addnodes
 
-from kubeflow_devtools.docgen.grammar import first_sentence
 from kubeflow_devtools.docgen.hugo import markdown as md
+from kubeflow_devtools.docgen.hugo.settings import MarkdownSettings
 
 #: ``refuri`` prefix of references between documents (set by the builder's ``get_target_uri``).
 INTERNAL = "docgen-doc:"
@@ -59,27 +62,54 @@ class Link:
 
 @dataclass
 class Page:
-    """The translation of one document: title, first sentence and body."""
+    """The translation of one document: title, lead and body.
+
+    ``lead`` is the plain text of the page's opening paragraph, taken out of the body, when
+    the translator was asked for it (a page that documents no one object).
+    """
 
     title: str = ""
-    description: str = ""
+    lead: str = ""
     body: str = ""
+
+
+def _top_section(doctree: nodes.document) -> nodes.section | None:
+    return next((c for c in doctree.children if isinstance(c, nodes.section)), None)
+
+
+def page_subject(doctree: nodes.document) -> addnodes.desc | None:
+    """The object a page is about: a description right in the top section whose name is the
+    page's title (``# KatibClient`` then ``KatibClient``'s class); the title is its heading."""
+    top = _top_section(doctree)
+    if top is None:
+        return None
+    title = next((c.astext() for c in top.children if isinstance(c, nodes.title)), None)
+    for child in top.children:
+        if isinstance(child, addnodes.desc):
+            names = [n.astext() for s in _signatures(child) for n in s.findall(addnodes.desc_name)]
+            return child if names[:1] == [title] else None
+    return None
 
 
 def collect_anchors(doctree: nodes.document) -> dict[str, str]:
     """Map every id of ``doctree`` to the heading id the page will show (``""``: the page top).
 
-    The ids of the top section are the page itself; a subsection or a documented object (all
-    ids of all its signatures) gets a heading of its own; any other id (targets, module
-    markers) points at the heading that encloses it.
+    The ids of the top section and of the page's subject (:func:`page_subject`) are the page
+    itself; a subsection or another documented object (all ids of all its signatures) gets a
+    heading of its own; any other id (targets, module markers) points at the heading that
+    encloses it.
     """
     found: dict[str, str] = {}
+    subject = page_subject(doctree)
 
     def visit(node: nodes.Element, current: str, top: bool) -> None:
         here = current
         if isinstance(node, nodes.section) and node["ids"]:
             here = "" if top else md.anchor_id(node["ids"][0])
             top = False
+        elif node is subject:
+            for ident in (i for s in _signatures(node) for i in s["ids"]):
+                found.setdefault(ident, "")
         elif isinstance(node, addnodes.desc):
             signature_ids = [i for s in _signatures(node) for i in s["ids"]]
             if signature_ids:
@@ -145,7 +175,9 @@ class HugoTranslator:
     ``page`` is the page's path relative to the content folder; ``resolve`` maps a document
     name and an id to a :class:`Link` (``None`` when that document is not published);
     ``anchors`` maps this page's ids to heading ids; ``warn`` reports what cannot be rendered
-    (it is a Sphinx warning, so a strict build fails).
+    (it is a Sphinx warning, so a strict build fails); ``settings`` are the site's Markdown
+    settings; ``source`` gives a signature's source URL (or ``None``); with ``take_lead``, an
+    opening paragraph becomes the page's :attr:`Page.lead` instead of part of its body.
     """
 
     def __init__(
@@ -156,6 +188,9 @@ class HugoTranslator:
         anchors: dict[str, str],
         resolve: Callable[[str, str], Link | None],
         warn: Callable[[str, nodes.Node], None],
+        settings: MarkdownSettings,
+        source: Callable[[addnodes.desc_signature], str | None] = lambda _: None,
+        take_lead: bool = False,
     ) -> None:
         """Prepare to translate ``document``; see the class docstring for the arguments."""
         self.document = document
@@ -163,21 +198,32 @@ class HugoTranslator:
         self.anchors = anchors
         self.resolve = resolve
         self.warn = warn
+        self.settings = settings
+        self.source = source
+        self.take_lead = take_lead
+        self.subject = page_subject(document)
         self.result = Page()
         self.section_level = 0
         self.desc_depth = 0
         self.in_table = False
 
+    def text(self, value: str) -> str:
+        """Prose, escaped for the site (:func:`kubeflow_devtools.docgen.hugo.markdown.text`)."""
+        return md.text(value, self.settings)
+
     def translate(self) -> Page:
-        """Translate the document; return its title, description and Markdown body."""
+        """Translate the document; return its title, lead and Markdown body."""
         lines = self.blocks(self.document.children)
         self.result.body = "\n".join(lines).strip("\n") + "\n"
-        if not self.result.description:
-            for para in self.document.findall(nodes.paragraph):
-                if not isinstance(para.parent, (nodes.entry, nodes.list_item, nodes.field_body)):
-                    self.result.description = md.text(first_sentence(para.astext()))
-                    break
         return self.result
+
+    def _lead(self, children: list[nodes.Node]) -> list[nodes.Node]:
+        """With ``take_lead``, the opening paragraph is the page's lead, not part of its body."""
+        first = next((c for c in children if not isinstance(c, (*_SKIP, nodes.Invisible))), None)
+        if not self.take_lead or not isinstance(first, nodes.paragraph):
+            return children
+        self.result.lead = self.text(" ".join(first.astext().split()))
+        return [c for c in children if c is not first]
 
     # blocks -------------------------------------------------------------------------------
 
@@ -238,7 +284,7 @@ class HugoTranslator:
         if self.section_level == 0 and not self.result.title:
             self.result.title = title.astext() if title else ""
             self.section_level = 1
-            lines = self.blocks(rest)
+            lines = self.blocks(self._lead(rest))
             self.section_level = 0
             return lines
         level = min(self.section_level + 1, 6)
@@ -252,7 +298,8 @@ class HugoTranslator:
         return lines
 
     def block_desc(self, node: addnodes.desc) -> list[str]:
-        """A documented object: ``## name {#id}``, its signature, then its description."""
+        """A documented object: ``## name {#id}`` (none for the page's subject: the title is
+        its heading), its signature, a link to its source, then its description."""
         signatures = _signatures(node)
         level = min(self.section_level + 1 + self.desc_depth, 6)
         lines: list[str] = []
@@ -261,24 +308,25 @@ class HugoTranslator:
             names = list(first.findall(addnodes.desc_name))
             name = names[0].astext() if names else first.astext()
             ids = [i for s in signatures for i in s["ids"]]
-            if ids:
-                anchor = md.anchor_id(ids[0])
-                lines.append(md.heading(level, md.text(name), anchor))
+            if node is self.subject:
+                pass
+            elif ids:
+                lines += [md.heading(level, self.text(name), md.anchor_id(ids[0])), ""]
             else:
-                lines.append(f"{'#' * level} {md.line_start(md.text(name))}")
+                lines += [f"{'#' * level} {md.line_start(self.text(name))}", ""]
             code = "\n".join(signature_text(s) for s in signatures)
-            lines += ["", *md.code_block(code, "python")]
+            lines += md.code_block(code, "python")
+            url = md.url(self.source(first) or "")
+            if url:
+                lines += ["", f"[Source]({url})"]
         content = [c for c in node.children if isinstance(c, addnodes.desc_content)]
-        self.desc_depth += 1
+        depth = 0 if node is self.subject else 1
+        self.desc_depth += depth
         for part in content:
             body = self.blocks(part.children)
             if body:
                 lines += ["", *body]
-        self.desc_depth -= 1
-        if not self.result.description and self.desc_depth == 0 and content:
-            para = next((c for c in content[0].children if isinstance(c, nodes.paragraph)), None)
-            if para is not None:
-                self.result.description = md.text(first_sentence(para.astext()))
+        self.desc_depth -= depth
         return lines
 
     def block_paragraph(self, node: nodes.paragraph) -> list[str]:
@@ -311,11 +359,14 @@ class HugoTranslator:
         lines: list[str] = []
         for item, marker in zip(items, markers, strict=False):
             body = self.blocks(item.children) if isinstance(item, nodes.Element) else []
-            body = body or [""]
-            pad = " " * (len(marker) + 1)
-            lines.append(f"{marker} {body[0]}".rstrip())
-            lines += [pad + line if line else "" for line in body[1:]]
+            lines += self._list_item(marker, body or [""])
         return lines
+
+    @staticmethod
+    def _list_item(marker: str, body: Sequence[str]) -> list[str]:
+        """``marker`` and the first line, the further lines indented under it."""
+        pad = " " * (len(marker) + 1)
+        return [f"{marker} {body[0]}".rstrip(), *(pad + line if line else "" for line in body[1:])]
 
     def block_bullet_list(self, node: nodes.bullet_list) -> list[str]:
         """A ``-`` list; items' further blocks indented under them."""
@@ -327,20 +378,23 @@ class HugoTranslator:
         return self._list(node.children, (f"{start + i}." for i in range(len(node.children))))
 
     def block_definition_list(self, node: nodes.definition_list) -> list[str]:
-        """Terms in bold, each followed by its definition, as a list."""
-        items: list[list[str]] = []
+        """A list: each term, then its definition indented under it.
+
+        Not a Markdown definition list: Docsy styles code in a ``<dt>`` (a model field's
+        name) in its pale code colour, and code right in a list item's paragraph in the
+        text's own."""
+        items: list[tuple[str, list[str]]] = []
         for item in node.children:
             if not isinstance(item, nodes.definition_list_item):
                 continue
-            term = " ".join(self.inline_children(t) for t in item.findall(nodes.term))
+            term = " ".join(self.inline_children(t).strip() for t in item.findall(nodes.term))
             body: list[str] = []
             for definition in item.findall(nodes.definition):
                 body += self.blocks(definition.children)
-            items.append([f"**{term.strip()}**", *(["", *body] if body else [])])
+            items.append((term.strip(), body))
         lines: list[str] = []
-        for body in items:
-            lines.append(f"- {body[0]}")
-            lines += ["  " + line if line else "" for line in body[1:]]
+        for term, body in items:
+            lines += self._list_item("-", [term, *(["", *body] if body else [])])
         return lines
 
     def block_field_list(self, node: nodes.field_list) -> list[str]:
@@ -444,7 +498,7 @@ class HugoTranslator:
         label = next((c.astext() for c in node.children if isinstance(c, nodes.label)), "")
         body = self.blocks(c for c in node.children if not isinstance(c, nodes.label))
         if body:
-            body[0] = f"\\[{md.text(label)}\\] {body[0]}"
+            body[0] = f"{self.text(f'[{label}]')} {body[0]}"
         return body
 
     block_citation = block_footnote
@@ -466,7 +520,7 @@ class HugoTranslator:
         """Render one inline node."""
         if isinstance(node, nodes.Text):
             value = node.astext()
-            return " \u2013 " if value == " -- " else md.text(value)
+            return " \u2013 " if value == " -- " else self.text(value)
         if isinstance(node, (addnodes.index, nodes.comment, nodes.system_message)):
             return ""
         method = getattr(self, f"inline_{type(node).__name__}", None)
@@ -506,12 +560,11 @@ class HugoTranslator:
     inline_math = inline_literal
 
     def inline_literal_strong(self, node: nodes.Element) -> str:
-        """A parameter name: bold code."""
-        return f"**{md.code_span(node.astext(), in_table=self.in_table)}**"
+        """A parameter name: code (Docsy styles code right in a list item or paragraph with
+        the text's own colour; inside ``**`` it would be its pale code colour)."""
+        return md.code_span(node.astext(), in_table=self.in_table)
 
-    def inline_literal_emphasis(self, node: nodes.Element) -> str:
-        """A type name in a field list: italic code."""
-        return f"*{md.code_span(node.astext(), in_table=self.in_table)}*"
+    inline_literal_emphasis = inline_literal_strong
 
     def inline_desc_inline(self, node: nodes.Element) -> str:
         """Inline signature markup: code."""
@@ -519,13 +572,13 @@ class HugoTranslator:
 
     def inline_footnote_reference(self, node: nodes.Element) -> str:
         """``[1]`` as text."""
-        return f"\\[{md.text(node.astext())}\\]"
+        return self.text(f"[{node.astext()}]")
 
     inline_citation_reference = inline_footnote_reference
 
     def inline_image(self, node: nodes.Element) -> str:
         """Images are not copied; their alternative text stays."""
-        return md.text(str(node.get("alt", "")))
+        return self.text(str(node.get("alt", "")))
 
     def inline_raw(self, node: nodes.raw) -> str:
         """Raw markup is never copied into the site."""
@@ -534,7 +587,7 @@ class HugoTranslator:
 
     def inline_reference(self, node: nodes.reference) -> str:
         """A link: in-page ``#id``, Hugo ``relref`` to another page, or an external URL."""
-        label = self.inline_children(node).strip() or md.text(str(node.get("refuri", "")))
+        label = self.inline_children(node).strip() or self.text(str(node.get("refuri", "")))
         if "refid" in node:
             link: Link | None = Link(self.page, self.anchors.get(node["refid"], ""))
             if node["refid"] not in self.anchors:

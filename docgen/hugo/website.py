@@ -8,7 +8,6 @@ This is the library behind ``docgen publish``: it builds the Hugo pages of the c
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from kubeflow_devtools.docgen.build import build
 from kubeflow_devtools.docgen.config import SdkConfig
 from kubeflow_devtools.docgen.hugo.builder import PAGES_FILE, read_pages
 from kubeflow_devtools.docgen.hugo.publish import (
+    DEFAULT_WAIT,
     ApplyResult,
     Change,
     PublishError,
@@ -26,15 +26,24 @@ from kubeflow_devtools.docgen.hugo.publish import (
     check,
     check_website,
     plan,
+    website_lock,
 )
+from kubeflow_devtools.docgen.hugo.settings import read_settings
+from kubeflow_devtools.scratch import scratch_folder
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What :func:`publish` found (``changes``) and, unless checking, did (``applied``)."""
+    """What :func:`publish` found (``changes``) and, unless checking, did (``applied``).
+
+    ``recovered`` says what was done to an interrupted publish first (``None``: nothing was
+    pending); ``warnings`` what the plan left alone and why.
+    """
 
     changes: tuple[Change, ...]
     applied: ApplyResult | None
+    recovered: str | None = None
+    warnings: tuple[str, ...] = ()
 
 
 def load_sections(hugo: Path, sdks: Sequence[SdkConfig]) -> list[Section]:
@@ -68,12 +77,17 @@ def publish(
     out: Path | None = None,
     check_only: bool = False,
     force: bool = False,
+    create_parents: bool = False,
     status: TextIO | None = None,
+    wait: float = DEFAULT_WAIT,
 ) -> Outcome:
     """Build the Hugo pages of ``sdks`` and publish them into the website checkout ``website``.
 
     Nothing in the website changes unless the build and the plan succeed; with
-    ``check_only`` nothing is ever written there.
+    ``check_only`` nothing is written there but the recovery of an interrupted publish (and a
+    generated page edited by hand is one more difference, not an error). The website lock is
+    held from before the plan to after the apply (or the check). The pages are escaped for the
+    website's own Markdown settings (:func:`~kubeflow_devtools.docgen.hugo.settings.read_settings`).
 
     Args:
         sdks: The SDKs to publish (one website section each; they share the content folder
@@ -81,8 +95,10 @@ def publish(
         website: The root of the website checkout (the folder holding ``content/``).
         out: A build folder to keep (incremental builds); default: a temporary one.
         check_only: Only compare the website with what would be written.
-        force: Overwrite (or delete) generated files that were edited by hand.
+        force: Overwrite generated files that were edited by hand (stale ones are kept).
+        create_parents: Publish even where the folder a section is in is not a Hugo section.
         status: Where progress goes (``None``: nowhere).
+        wait: How long to wait for another publish holding the website.
 
     Returns:
         The differences found before writing and, unless checking, what was written.
@@ -90,14 +106,18 @@ def publish(
     Raises:
         PublishError: The website cannot take the pages (see
             :func:`kubeflow_devtools.docgen.hugo.publish.plan`).
+        kubeflow_devtools.locks.Busy: Another publish held the website for ``wait`` seconds.
     """
     content_dir = sdks[0].website_content if sdks else "content/en"
     check_website(website, content_dir)  # before the build: a wrong path fails at once
-    with tempfile.TemporaryDirectory(prefix="docgen-publish-") as scratch:
-        result = build(sdks, out or Path(scratch), status=status, formats=("hugo",))
+    settings = read_settings(website)
+    with scratch_folder("docgen-publish-") as scratch:
+        result = build(sdks, out or scratch, status=status, formats=("hugo",), markdown=settings)
         sections = load_sections(result.hugo, sdks)
-    planned = plan(website, sections, content_dir=content_dir, force=force)
-    changes = check(planned)
-    if check_only or not changes:
-        return Outcome(changes, None)
-    return Outcome(changes, apply(planned))
+    with website_lock(website, wait=wait) as recovered:
+        # --check lists a hand-edited page as changed (out of date) instead of refusing it
+        planned = plan(website, sections, content_dir=content_dir, force=force or check_only,
+                       create_parents=create_parents)  # fmt: skip
+        changes = check(planned)
+        applied = None if check_only or not changes else apply(planned)
+    return Outcome(changes, applied, recovered, planned.warnings)

@@ -69,6 +69,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("docgen_code", "", "env", types=[str])
     app.add_config_value("docgen_hugo", {}, "", types=[dict])
     app.add_config_value("docgen_summaries", {}, "", types=[dict])
+    app.add_config_value("docgen_markdown", {}, "", types=[dict])
     from kubeflow_devtools.docgen.hugo.builder import HugoBuilder
 
     app.add_builder(HugoBuilder)

@@ -1,14 +1,55 @@
-"""Source links: every signature links to its lines in the SDK's repository at the release tag."""
+"""Source links: every signature links to its lines in the SDK's repository at the release tag.
+
+:func:`locate` finds where an object of a configured SDK is defined (file, lines, the line of
+the docstring a page shows); the HTML build's ``linkcode_resolve`` and the Hugo pages' source
+links and "Edit this page" parameters are all made from it.
+"""
 
 from __future__ import annotations
 
+import ast
 import importlib
 import inspect
+import textwrap
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 LinkResolver = Callable[[str, Mapping[str, Any]], "str | None"]
+
+
+@dataclass(frozen=True)
+class SourceLocation:
+    """Where an object is defined in its SDK's repository, at the release tag.
+
+    Attributes:
+        repository: The repository's URL (``https://github.com/kubeflow/katib``).
+        tag: The release tag (``v0.19.0``).
+        path: The file, relative to the repository root.
+        start: The first line of the definition.
+        end: Its last line.
+        docstring: The line where the docstring a page shows starts (a class without one: its
+            constructor's), else :attr:`start`.
+    """
+
+    repository: str
+    tag: str
+    path: str
+    start: int
+    end: int
+    docstring: int
+
+    @property
+    def url(self) -> str:
+        """The definition's lines on GitHub."""
+        base = self.repository.rstrip("/")
+        return f"{base}/blob/{self.tag}/{self.path}#L{self.start}-L{self.end}"
+
+    @property
+    def edit_path(self) -> str:
+        """``tag/path#Lline`` of the docstring: what follows ``/edit/`` in an edit URL."""
+        return f"{self.tag}/{self.path}#L{self.docstring}"
 
 
 def _lookup(module_name: str, fullname: str) -> Any:
@@ -33,16 +74,50 @@ def _lookup(module_name: str, fullname: str) -> Any:
     return inspect.unwrap(obj) if callable(obj) else obj
 
 
-def source_link(sdk: Mapping[str, str], module_name: str, fullname: str) -> str | None:
-    """The GitHub URL of ``module_name.fullname`` in ``sdk``'s repository, or None."""
+def _docstring_line(obj: Any, lines: list[str], start: int) -> int:
+    """The line of ``obj``'s docstring (a class without one: its own ``__init__``'s)."""
+    if inspect.isclass(obj) and not obj.__dict__.get("__doc__") and "__init__" in vars(obj):
+        init = inspect.unwrap(vars(obj)["__init__"])
+        try:
+            init_lines, init_start = inspect.getsourcelines(init)
+        except (TypeError, OSError):
+            return start
+        return _docstring_line(init, init_lines, init_start)
+    try:
+        tree = ast.parse(textwrap.dedent("".join(lines)))
+    except SyntaxError:
+        return start
+    body = tree.body if inspect.ismodule(obj) else getattr(tree.body[0], "body", [])
+    first = body[0] if body else None
+    is_docstring = isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+    if is_docstring and isinstance(first.value.value, str):  # type: ignore[union-attr]
+        return start + first.lineno - 1  # type: ignore[union-attr]
+    return start
+
+
+def locate(sdk: Mapping[str, str], module_name: str, fullname: str) -> SourceLocation | None:
+    """Where ``module_name.fullname`` (a module, class or function) of ``sdk`` is defined.
+
+    Args:
+        sdk: One entry of ``docgen_sdks``: ``package``, ``repository``, ``tag``, ``source_root``.
+        module_name: The module the object is documented in.
+        fullname: Its name in the module (empty: the module itself).
+
+    Returns:
+        The location, or ``None`` when there is no repository, the object is data, or it is
+        defined outside the SDK (a dependency).
+    """
     if not sdk.get("repository"):
         return None
     obj = _lookup(module_name, fullname)
-    if obj is None or not (inspect.isclass(obj) or inspect.isroutine(obj)):
+    if obj is None or not (inspect.ismodule(obj) or inspect.isclass(obj) or inspect.isroutine(obj)):
         return None
     try:
         filename = inspect.getsourcefile(obj)
-        lines, start = inspect.getsourcelines(obj)
+        if inspect.ismodule(obj):
+            lines, start = inspect.getsourcelines(obj)[0], 1
+        else:
+            lines, start = inspect.getsourcelines(obj)
         package = importlib.import_module(sdk["package"])
     except (TypeError, OSError, ImportError):
         return None
@@ -55,8 +130,19 @@ def source_link(sdk: Mapping[str, str], module_name: str, fullname: str) -> str 
         return None  # defined outside the SDK (a dependency)
     prefix = sdk.get("source_root", "").strip("/")
     path = f"{prefix}/{rel}" if prefix else rel
-    end = start + len(lines) - 1
-    return f"{sdk['repository'].rstrip('/')}/blob/{sdk['tag']}/{path}#L{start}-L{end}"
+    end = start + max(len(lines), 1) - 1
+    return SourceLocation(
+        sdk["repository"], sdk["tag"], path, start, end, _docstring_line(obj, lines, start)
+    )
+
+
+def sdk_of(sdks: Mapping[str, Mapping[str, str]], module: str) -> Mapping[str, str] | None:
+    """The configured SDK whose package holds ``module`` (the most specific one)."""
+    candidates = [
+        sdk for sdk in sdks.values()
+        if module == sdk["package"] or module.startswith(sdk["package"] + ".")
+    ]  # fmt: skip
+    return max(candidates, key=lambda s: len(s["package"])) if candidates else None
 
 
 def linkcode_resolver(sdks: Mapping[str, Mapping[str, str]]) -> LinkResolver:
@@ -66,13 +152,10 @@ def linkcode_resolver(sdks: Mapping[str, Mapping[str, str]]) -> LinkResolver:
         if domain != "py" or not info.get("module"):
             return None
         module = str(info["module"])
-        candidates = [
-            sdk for sdk in sdks.values()
-            if module == sdk["package"] or module.startswith(sdk["package"] + ".")
-        ]  # fmt: skip
-        if not candidates:
+        sdk = sdk_of(sdks, module)
+        if sdk is None:
             return None
-        sdk = max(candidates, key=lambda s: len(s["package"]))
-        return source_link(sdk, module, str(info.get("fullname", "")))
+        found = locate(sdk, module, str(info.get("fullname", "")))
+        return found.url if found is not None else None
 
     return resolve

@@ -246,6 +246,19 @@ def blank_lines_around_directives(
     return out
 
 
+# An unmatched backtick before the last word of a line: a code span whose closing backtick
+# was forgotten ("run the following: `get_trial_metrics(...)[0].metric.value").
+_UNCLOSED_AT_END = re.compile(r"(?<![^\s(])`([^\s`]+)(?=[ \t]*$)", re.M)
+
+
+def _close_or_escape(text: str) -> str:
+    """Backticks no code span took: closed at the end of a line's last word (see above),
+    else kept as text."""
+    text = _UNCLOSED_AT_END.sub(r"``\1``", text)
+    pieces = re.split(r"(``[^`]+``)", text)
+    return "".join(p if k % 2 else p.replace("`", "\\`") for k, p in enumerate(pieces))
+
+
 def _fix_paragraph(text: str, report: Callable[[str, str], None]) -> str:
     def replace(match: re.Match[str]) -> str:
         if match.group("keep"):
@@ -265,7 +278,7 @@ def _fix_paragraph(text: str, report: Callable[[str, str], None]) -> str:
         where = next((ln.strip() for ln in stray.split("\n") if "`" in ln), "")
         report("backtick", f"unmatched backtick in {where[:80]!r}")
         pieces = re.split(r"(``.+?``|:[\w:+-]+:`[^`]+`|`[^`]+`__?)", fixed, flags=re.S)
-        fixed = "".join(p if k % 2 else p.replace("`", "\\`") for k, p in enumerate(pieces))
+        fixed = "".join(p if k % 2 else _close_or_escape(p) for k, p in enumerate(pieces))
     return fixed
 
 

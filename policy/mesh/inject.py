@@ -1,19 +1,16 @@
-"""Predict Istio's sidecar injection: which pods get a sidecar, and what is added to them.
+"""Predict Istio's sidecar injection: which pods are injected (the injector's decision).
 
-The decision follows the admission path: a pod reaches the injector when one of the
-injection webhooks selects its namespace and its labels; the injector then skips
-``hostNetwork`` pods and Kubernetes' system namespaces, and applies
-``sidecar.istio.io/inject`` (the label wins over the annotation), the never/always selectors
-and its policy. The containers added are those of Istio's ``sidecar`` template, with the
-security contexts that template gives them for the mesh configuration and the pod's
-annotations (``sidecar.istio.io/interceptionMode``, ``sidecar.istio.io/capNetBindService``,
-``sidecar.istio.io/nativeSidecar``).
+A pod reaches the injector when one of the injection webhooks selects its namespace and its
+labels; the injector then skips ``hostNetwork`` pods and Kubernetes' system namespaces, and
+applies ``sidecar.istio.io/inject`` (the label wins over the annotation), the never/always
+selectors and its policy (istio/istio@1.28.0:pkg/kube/inject/inject.go, ``injectRequired``).
+What an injected pod becomes is :mod:`~kubeflow_devtools.policy.mesh.injector`'s business,
+imported only when a pod is injected.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from kubeflow_devtools.policy.model.mesh import Admitted, Decision, MeshConfig, Webhook
 from kubeflow_devtools.policy.model.objects import Namespaces, PodSpec
@@ -90,102 +87,11 @@ def decide(pod: PodSpec, namespaces: Namespaces, config: MeshConfig) -> Decision
     return Decision(False, f"the injector's policy is {config.policy!r}")
 
 
-def injected_containers(pod: PodSpec, config: MeshConfig) -> list[tuple[str, dict[str, Any]]]:
-    """``(list name, container)`` for each container Istio's sidecar template adds."""
-    annotations = _pod_annotations(pod)
-    mode = annotations.get("sidecar.istio.io/interceptionMode", config.interception_mode)
-    tproxy = mode == "TPROXY"
-    default_bind = "true" if config.cap_net_bind_service else "false"
-    cap_bind = annotations.get("sidecar.istio.io/capNetBindService", default_bind) == "true"
-    native_default = "true" if config.native_sidecars else "false"
-    native = annotations.get("sidecar.istio.io/nativeSidecar", native_default) != "false"
-    privileged = config.proxy_privileged
-    uid = 1337 if tproxy else config.proxy_uid
-    added: list[tuple[str, dict[str, Any]]] = []
-
-    def context(extra: dict[str, Any]) -> dict[str, Any]:
-        base: dict[str, Any] = {"allowPrivilegeEscalation": privileged, "privileged": privileged}
-        base.update(extra)
-        if config.proxy_seccomp is not None:
-            base["seccompProfile"] = dict(config.proxy_seccomp)
-        return base
-
-    if mode != "NONE":
-        if config.cni_enabled:
-            init = {
-                "name": "istio-validation",
-                "securityContext": context(
-                    {
-                        "capabilities": {"drop": ["ALL"]},
-                        "readOnlyRootFilesystem": True,
-                        "runAsGroup": uid,
-                        "runAsUser": uid,
-                        "runAsNonRoot": True,
-                    }
-                ),
-            }
-        else:
-            init = {
-                "name": "istio-init",
-                "securityContext": context(
-                    {
-                        "capabilities": {"add": ["NET_ADMIN", "NET_RAW"], "drop": ["ALL"]},
-                        "readOnlyRootFilesystem": False,
-                        "runAsGroup": 0,
-                        "runAsNonRoot": False,
-                        "runAsUser": 0,
-                    }
-                ),
-            }
-        init["image"] = "proxyv2"
-        added.append(("initContainers", init))
-    add = (["NET_ADMIN"] if tproxy else []) + (["NET_BIND_SERVICE"] if cap_bind else [])
-    capabilities: dict[str, Any] = {"drop": ["ALL"]}
-    if add:
-        capabilities = {"add": add, "drop": ["ALL"]}
-    identity: dict[str, Any] = (
-        {"runAsNonRoot": False, "runAsUser": 0, "runAsGroup": 1337}
-        if tproxy or cap_bind
-        else {"runAsNonRoot": True, "runAsUser": config.proxy_uid, "runAsGroup": 1337}
-    )
-    proxy: dict[str, Any] = {
-        "name": "istio-proxy",
-        "image": "proxyv2",
-        "securityContext": context(
-            {"capabilities": capabilities, "readOnlyRootFilesystem": True, **identity}
-        ),
-    }
-    if native:
-        proxy["restartPolicy"] = "Always"
-        added.append(("initContainers", proxy))
-    else:
-        added.append(("containers", proxy))
-    return added
-
-
 def admit(pod: PodSpec, namespaces: Namespaces, config: MeshConfig) -> Admitted:
     """The pod as the API server would store it after the mesh's mutating webhook."""
     decision = decide(pod, namespaces, config)
     if not decision.injected:
-        return Admitted(pod, decision, ())
-    spec = dict(pod.spec)
-    injected: list[tuple[str, int, str]] = []
-    for list_name, container in injected_containers(pod, config):
-        current = spec.get(list_name)
-        items = list(current) if isinstance(current, list) else []
-        index = len(items)
-        items.append(container)
-        spec[list_name] = items
-        # Its path is the one it will have in the admitted pod; located in the file, that
-        # path stops at the closest written parent (the container list, or the pod spec).
-        injected.append((list_name, index, container["name"]))
-    admitted_pod = PodSpec(
-        resource=pod.resource,
-        path=pod.path,
-        spec=spec,
-        metadata=pod.metadata,
-        metadata_path=pod.metadata_path,
-        found_by=pod.found_by,
-        remap=pod.remap,
-    )
-    return Admitted(admitted_pod, decision, tuple(injected))
+        return Admitted(pod, decision)
+    from kubeflow_devtools.policy.mesh.injector import inject_pod
+
+    return inject_pod(pod, namespaces, config, decision)

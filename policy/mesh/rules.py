@@ -68,7 +68,22 @@ NAMESPACE_LEVEL_VIOLATION = RuleInfo(
     "(and `enforce-version`) label; `warn` and `audit` labels give warnings.",
 )
 
+INJECTION_FAILED = RuleInfo(
+    "injectionFailed",
+    "mesh",
+    "error",
+    "Istio's injector would fail on this pod, so the API server rejects it",
+    "The pod is selected for sidecar injection, but Istio's injector cannot inject it: a "
+    "template fails to run for it (`error calling ...`, a nil value in a field chain), a "
+    "template's output is not a partial pod, an annotation Istio validates has a bad value "
+    "(`traffic.sidecar.istio.io/includeOutboundIPRanges`, ...), the pod asks for a template "
+    "the injector does not have (`inject.istio.io/templates`), or the injector's templates do "
+    "not load. The injection webhook fails closed: the pod is never created. The message names "
+    "the ConfigMap and the template line. Fix the template, the values or the annotation.",
+)
+
 MESH_RULES = (
+    INJECTION_FAILED,
     ISTIO_INIT,
     MESH_CNI_DISABLED,
     MESH_CNI_MISSING,
@@ -96,11 +111,21 @@ class MeshProblem:
 
 
 def pod_problems(admitted: Admitted, namespaces: Namespaces) -> Iterator[MeshProblem]:
-    """The pod rules: ``istioInit`` and ``namespaceLevelViolation``."""
+    """The pod rules: ``injectionFailed``, ``istioInit`` and ``namespaceLevelViolation``."""
     pod = admitted.pod
+    if admitted.error is not None:
+        yield MeshProblem(
+            INJECTION_FAILED,
+            f"Istio's injector fails on this pod ({admitted.decision.reason}): "
+            f"{admitted.error}; the API server rejects the pod",
+            pod.resource,
+            pod.path,
+        )
     for name, _, path in visit_containers(pod.spec):
         if name == "istio-init":
-            written = not any(n == "istio-init" for _, _, n in admitted.injected)
+            written = not any(
+                c.name == "istio-init" and c.declared is None for c in admitted.injected
+            )
             why = "written in the manifest" if written else admitted.decision.reason
             yield MeshProblem(
                 ISTIO_INIT,

@@ -1,18 +1,21 @@
 """The mesh's data: Istio's configuration as the input tells it, and pods as admitted.
 
 :func:`~kubeflow_devtools.policy.mesh.config.read_mesh_config` fills a :class:`MeshConfig`
-from the input; :func:`~kubeflow_devtools.policy.mesh.inject.admit` turns a pod spec into an
-:class:`Admitted` pod, with the containers the mesh injects.
+from the input (with the :class:`Injector` whose templates Istio runs, and how
+:class:`NativeSidecars` were decided); :func:`~kubeflow_devtools.policy.mesh.inject.admit`
+turns a pod spec into an :class:`Admitted` pod, with the containers the mesh injects and where
+each went (:class:`InjectedContainer`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from kubeflow_devtools.policy.model.objects import PodSpec, Resource
+from kubeflow_devtools.policy.errors import InputError
+from kubeflow_devtools.policy.model.objects import Path, PodSpec, Resource
 
 
 class MeshMode(str, Enum):
@@ -102,8 +105,85 @@ DEFAULT_WEBHOOKS = (
 
 
 @dataclass(frozen=True)
+class InjectionTemplate:
+    """One injection template: its name, its Go template text, and where that text is.
+
+    ``line`` is the line in ``file`` of the template's first line (``None`` when the input
+    does not tell, as for the built-in template).
+    """
+
+    name: str
+    text: str
+    file: str | None = None
+    line: int | None = None
+
+    def where(self, line: int) -> str:
+        """A template line as a place: ``template "sidecar" line 12 (file.yaml:345)``."""
+        place = f'template "{self.name}" line {line}'
+        if self.file is not None and self.line is not None:
+            place += f" ({self.file}:{self.line + line - 1})"
+        return place
+
+
+@dataclass(frozen=True)
+class Injector:
+    """The sidecar injector's configuration, as Istio reads its ConfigMap.
+
+    ``templates`` by name (``config.templates``, or the legacy ``config.template`` as
+    ``sidecar``), the ``defaultTemplates``, the ``aliases``, the ``injectedAnnotations``, and
+    the Helm ``values`` the templates read (numbers as floats, as Go decodes them).
+    ``resource`` is the ConfigMap; ``None`` for the built-in template, used when the input
+    configures injection without a ConfigMap (or with ``--mesh sidecar|cni``).
+    """
+
+    templates: Mapping[str, InjectionTemplate]
+    values: Mapping[str, Any]
+    default_templates: tuple[str, ...] = ("sidecar",)
+    aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    injected_annotations: Mapping[str, str] = field(default_factory=dict)
+    resource: Resource | None = None
+
+    @property
+    def name(self) -> str:
+        """How reports name it: ``ConfigMap istio-system/istio-sidecar-injector``."""
+        if self.resource is None:
+            return "the built-in sidecar template"
+        namespace = f"{self.resource.namespace}/" if self.resource.namespace else ""
+        return f"ConfigMap {namespace}{self.resource.name}"
+
+
+@dataclass(frozen=True)
+class NativeSidecars:
+    """Whether Istio injects native sidecars (istio-proxy as an init container with
+    ``restartPolicy: Always``), from ``ENABLE_NATIVE_SIDECARS`` (``setting``) and, for
+    ``auto``, the cluster's Kubernetes version; ``reason`` says which."""
+
+    enabled: bool
+    setting: str
+    reason: str
+    node_minors: Mapping[str, int | None] = field(default_factory=dict)
+    """For ``auto``: each Node's kubelet minor version (``None``: unreadable), by name."""
+
+
+@dataclass(frozen=True)
+class KubernetesVersion:
+    """The cluster's Kubernetes minor version and where it was taken from (``source``:
+    ``nodes``, ``--kubernetes-version`` or ``default``)."""
+
+    minor: int
+    source: str
+    detail: str
+
+
+@dataclass(frozen=True)
 class MeshConfig:
-    """What the mesh does to pods at admission, as far as the input (or ``--mesh``) tells."""
+    """What the mesh does to pods at admission, as far as the input (or ``--mesh``) tells.
+
+    ``injector`` holds the templates Istio runs; ``mesh`` the mesh configuration (the
+    ``istio`` ConfigMap over Istio's defaults); ``istiod_env`` istiod's environment;
+    ``istio_minor`` the Istio version that wrote the configuration, when the input tells;
+    ``errors`` what in the configuration Istio would refuse (a template that does not parse).
+    """
 
     mode: MeshMode = MeshMode.AUTO
     present: bool = False
@@ -114,16 +194,18 @@ class MeshConfig:
     ztunnel: Resource | None = None
     ambient_enabled: bool = False
     native_sidecars: bool = False
-    proxy_privileged: bool = False
-    proxy_seccomp: Mapping[str, Any] | None = None
-    cap_net_bind_service: bool = False
-    interception_mode: str = "REDIRECT"
-    proxy_uid: int = 1337
+    native: NativeSidecars | None = None
+    kubernetes: KubernetesVersion | None = None
     policy: str = "enabled"
     never_inject: tuple[Any, ...] = ()
     always_inject: tuple[Any, ...] = ()
     webhooks: tuple[Webhook, ...] = DEFAULT_WEBHOOKS
     injector: Resource | None = None
+    templates: Injector | None = None
+    mesh: Mapping[str, Any] = field(default_factory=dict)
+    istiod_env: Mapping[str, str] = field(default_factory=dict)
+    istio_minor: int | None = None
+    errors: tuple[InputError, ...] = ()
 
     @property
     def description(self) -> str:
@@ -138,7 +220,11 @@ class MeshConfig:
         if not parts:
             parts.append("no injection")
         source = "from --mesh" if self.mode != MeshMode.AUTO else "from the input"
-        return f"Istio: {', '.join(parts)} ({source})"
+        text = f"Istio: {', '.join(parts)} ({source})"
+        if self.injection and self.native is not None:
+            state = "on" if self.native.enabled else "off"
+            text += f"; native sidecars {state}: {self.native.reason}"
+        return text
 
 
 @dataclass(frozen=True)
@@ -150,10 +236,32 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class InjectedContainer:
+    """A container the injection adds to the pod, or merges into one the pod declares.
+
+    ``list_name`` and ``index``: where it is in the admitted pod (``containers`` or
+    ``initContainers``); ``native``: an init container with ``restartPolicy: Always``;
+    ``declared``: where the pod declared a container of that name, whose fields win over the
+    template's (``None`` when the pod did not).
+    """
+
+    list_name: str
+    index: int
+    name: str
+    native: bool = False
+    declared: Path | None = None
+
+
+@dataclass(frozen=True)
 class Admitted:
-    """A pod as admitted: its spec with the injected containers, and which ones they are."""
+    """A pod as admitted: its spec with the injected containers, and which ones they are.
+
+    ``templates``: the injection templates applied, in order. ``error``: why the injector
+    would fail on this pod (the API server then rejects it), ``None`` when it does not.
+    """
 
     pod: PodSpec
     decision: Decision
-    injected: tuple[tuple[str, int, str], ...]
-    """``(list name, index, container name)`` of every injected container."""
+    injected: tuple[InjectedContainer, ...] = ()
+    templates: tuple[str, ...] = ()
+    error: str | None = None

@@ -39,6 +39,9 @@ class Options:
     today: date = field(default_factory=date.today)
     schema_version: str | None = None
     """``--schema``: the Kubernetes version (``1.N``) to validate objects against; ``None``: off."""
+    kubernetes_version: int | None = None
+    """``--kubernetes-version``: the cluster's Kubernetes minor version when the input has no
+    ``Node`` (Istio's native sidecars depend on it); ``None``: not given."""
 
 
 @dataclass
@@ -131,6 +134,8 @@ class Report:
     """The result of a scan: findings, counts, input errors, and what was checked.
 
     ``rules`` is every rule the scan can report (the SARIF report's rule table).
+    ``warnings`` are notes on how the scan was run that every format shows (a policy version
+    newer than the checks know, evaluated as the newest).
     """
 
     options: Options
@@ -146,6 +151,7 @@ class Report:
     """Repository mode: every input found, checked or not (empty for plain runs)."""
     cluster_kinds: set[tuple[str, str]] = field(default_factory=set)
     """``(group, kind)`` of the custom resources whose CRD in the input says ``scope: Cluster``."""
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def pod_specs(self) -> list[PodSpec]:

@@ -18,6 +18,7 @@ from kubeflow_devtools.policy.pss.registry import (
     all_checks,
     checks_for,
     get_check,
+    max_minor,
     parse_version,
 )
 
@@ -31,6 +32,7 @@ __all__ = [
     "checks_for",
     "evaluate_pod",
     "get_check",
+    "max_minor",
     "parse_version",
 ]
 

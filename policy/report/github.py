@@ -19,7 +19,9 @@ def _property(text: str) -> str:
 
 def render_github(report: Report) -> str:
     """Annotations: errors and warnings as such, waived and baselined findings as notices."""
-    lines = []
+    lines = [f"::warning title=rootless-check::{_data(w)}" for w in report.warnings]
+    if report.mesh.injection:
+        lines.append(f"::notice title=rootless-check mesh::{_data(report.mesh.description)}")
     for finding in report.findings:
         command = _COMMAND.get(finding.severity, "error") if finding.fails else "notice"
         props = []

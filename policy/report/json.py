@@ -6,7 +6,9 @@ import json
 from typing import Any
 
 from kubeflow_devtools.policy.model.findings import Finding
-from kubeflow_devtools.policy.model.report import InputResult, Report
+from kubeflow_devtools.policy.model.mesh import MeshConfig
+from kubeflow_devtools.policy.model.objects import format_path
+from kubeflow_devtools.policy.model.report import InputResult, Report, Workload
 
 JSON_VERSION = 1
 
@@ -35,15 +37,7 @@ def report_to_json(report: Report) -> dict[str, Any]:
             "errors": s.errors,
             "schemaSkipped": s.schema_skipped,
         },
-        "mesh": {
-            "mode": report.mesh.mode.value,
-            "present": report.mesh.present,
-            "injection": report.mesh.injection,
-            "cni": report.mesh.cni_enabled,
-            "ambient": report.mesh.ambient_enabled,
-            "nativeSidecars": report.mesh.native_sidecars,
-            "description": report.mesh.description,
-        },
+        "mesh": mesh_json(report.mesh),
         "namespaces": [
             {
                 "name": row.name,
@@ -59,6 +53,63 @@ def report_to_json(report: Report) -> dict[str, Any]:
         "findings": finding_list(report.findings),
         "errors": [{"file": e.file, "line": e.line, "message": e.message} for e in report.errors],
         "inputs": [input_json(result) for result in report.inputs],
+        "warnings": list(report.warnings),
+        "pods": [pod_json(w) for w in report.workloads],
+    }
+
+
+def mesh_json(mesh: MeshConfig) -> dict[str, Any]:
+    """The mesh configuration: what the input says (or ``--mesh``), and how native sidecars
+    and the cluster's Kubernetes version were decided."""
+    native = mesh.native
+    kubernetes = mesh.kubernetes
+    return {
+        "mode": mesh.mode.value,
+        "present": mesh.present,
+        "injection": mesh.injection,
+        "cni": mesh.cni_enabled,
+        "ambient": mesh.ambient_enabled,
+        "nativeSidecars": mesh.native_sidecars,
+        "description": mesh.description,
+        "nativeSidecarsSetting": native.setting if native else None,
+        "nativeSidecarsReason": native.reason if native else None,
+        "kubernetesVersion": f"1.{kubernetes.minor}" if kubernetes else None,
+        "kubernetesVersionSource": kubernetes.source if kubernetes else None,
+        "istioVersion": f"1.{mesh.istio_minor}" if mesh.istio_minor is not None else None,
+        "injector": mesh.templates.name if mesh.templates else None,
+        "templates": sorted(mesh.templates.templates) if mesh.templates else [],
+    }
+
+
+def pod_json(workload: Workload) -> dict[str, Any]:
+    """One pod spec as admitted: injected or not and why, the templates applied, and where
+    each container the injection added (or merged into the pod's own) went."""
+    admitted = workload.admitted
+    pod = admitted.pod
+    resource = pod.resource
+    return {
+        "kind": resource.kind,
+        "apiVersion": resource.api_version,
+        "namespace": resource.namespace,
+        "name": resource.name,
+        "file": resource.file,
+        "line": resource.line,
+        "podPath": format_path(pod.path),
+        "injected": bool(admitted.injected) or bool(admitted.templates),
+        "reason": admitted.decision.reason,
+        "templates": list(admitted.templates),
+        "error": admitted.error,
+        "containers": [
+            {
+                "name": c.name,
+                "list": c.list_name,
+                "index": c.index,
+                "native": c.native,
+                "declared": format_path(pod.field_path(c.declared)) if c.declared else None,
+            }
+            for c in admitted.injected
+        ],
+        **({"input": workload.input} if workload.input is not None else {}),
     }
 
 

@@ -45,6 +45,10 @@ def report_to_junit(report: Report) -> ET.Element:
             cases[key] = finding.line
         by_case[key].append(finding)
     root = ET.Element("testsuites", name="rootless-check")
+    properties = ET.SubElement(root, "properties")
+    ET.SubElement(properties, "property", name="mesh", value=report.mesh.description)
+    for warning in report.warnings:
+        ET.SubElement(properties, "property", name="warning", value=warning)
     suites: dict[str, ET.Element] = {}
     totals = {"tests": 0, "failures": 0, "errors": 0}
     for key in cases:

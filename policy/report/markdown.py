@@ -36,6 +36,9 @@ def render_markdown(report: Report) -> str:
         f"{report.mesh.description}.",
         "",
     ]
+    out += [f"> **Warning:** {_cell(w)}" for w in report.warnings]
+    if report.warnings:
+        out.append("")
     if report.errors:
         out += [f"**{len(report.errors)} input error(s):**", ""]
         out += [f"- `{_cell(str(e))}`" for e in report.errors[:MAX_ROWS]]

@@ -142,11 +142,15 @@ def report_to_sarif(report: Report) -> dict[str, Any]:
                     {
                         "executionSuccessful": not report.errors,
                         "toolExecutionNotifications": [
-                            {
-                                "level": "error",
-                                "message": {"text": str(error)},
-                            }
-                            for error in report.errors
+                            *(
+                                {"level": "warning", "message": {"text": warning}}
+                                for warning in report.warnings
+                            ),
+                            {"level": "note", "message": {"text": report.mesh.description}},
+                            *(
+                                {"level": "error", "message": {"text": str(error)}}
+                                for error in report.errors
+                            ),
                         ],
                     }
                 ],

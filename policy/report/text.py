@@ -28,7 +28,9 @@ def render_text(report: Report, *, color: bool = False, quiet: bool = False) -> 
     def paint(text: str, style: str) -> str:
         return f"\033[{_COLORS[style]}m{text}\033[0m" if color else text
 
-    lines: list[str] = []
+    lines: list[str] = [paint(f"warning: {w}", "warning") for w in report.warnings]
+    if lines:
+        lines.append("")
     shown = [f for f in report.findings if not quiet or fails_run(f, report.options.fail_on)]
     resources = 0
     if report.inputs:
@@ -47,6 +49,8 @@ def render_text(report: Report, *, color: bool = False, quiet: bool = False) -> 
         shown = [f for f in shown if f.input is None]
     resources += _finding_lines(shown, lines, paint, "")
     rows = report.namespace_summaries()
+    if report.mesh.present and not quiet and not rows and not report.inputs:
+        lines += [report.mesh.description, ""]
     if rows and not quiet and not report.inputs:
         lines.append(report.mesh.description)
         table = [("NAMESPACE", "MESH", "ENFORCE", "ROOTLESS/WORKLOADS", "INJECTED")]

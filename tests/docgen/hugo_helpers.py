@@ -102,8 +102,9 @@ class LinkReport:
     broken: list[str] = field(default_factory=list)
 
 
-def check_links(public: Path, pages: list[Path]) -> LinkReport:
-    """Resolve every ``<a href>`` of ``pages`` against Hugo's output: page and anchor must exist."""
+def check_links(public: Path, pages: list[Path], scope: str | None = None) -> LinkReport:
+    """Resolve every ``<a href>`` of ``pages`` (inside the element ``scope`` selects, a CSS
+    selector, when given) against Hugo's output: page and anchor must exist."""
     report = LinkReport()
     ids: dict[Path, set[str]] = {}
 
@@ -115,7 +116,9 @@ def check_links(public: Path, pages: list[Path]) -> LinkReport:
 
     for page in pages:
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-        for anchor in soup.find_all("a", href=True):
+        within = soup.select_one(scope) if scope else soup
+        assert within is not None, f"{page}: nothing matches {scope!r}"
+        for anchor in within.find_all("a", href=True):
             href = str(anchor["href"])
             parts = urlsplit(href)
             if parts.scheme or parts.netloc:

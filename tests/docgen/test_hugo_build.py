@@ -49,7 +49,9 @@ def test_pages_json_holds_front_matter_body_and_names(hugo_out: Path) -> None:
     client = record["pages"]["Client.md"]
     assert client["front"]["title"] == "Client" and client["front"]["weight"] == 10
     assert "fixturesdk.Client.create" in client["anchors"]
-    assert client["body"].startswith("## Client {#fixturesdk.Client}\n\n```python\n")
+    # the title is the class's heading: the page starts with its signature
+    assert client["body"].startswith("```python\nclass fixturesdk.Client(")
+    assert "\n## create {#fixturesdk.Client.create}\n" in client["body"]
     weights = [record["pages"][p]["front"]["weight"] for p in ("Client.md", "make_client.md")]
     assert weights == [10, 20]  # the SDK index's order
 
@@ -63,7 +65,7 @@ def test_front_matter_and_sections(hugo_out: Path) -> None:
     index = tomllib.loads((folder / "_index.md").read_text().split("+++\n")[1])
     assert index["linkTitle"] == "Python SDK"
     models = (folder / "models" / "_index.md").read_text()
-    assert '[`Settings`]({{< relref "Settings.md#fixturesdk.Settings" >}})' in models
+    assert '[`Settings`]({{< relref "Settings.md" >}})' in models  # the class is the page
 
 
 def test_cli_format_all_writes_both(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

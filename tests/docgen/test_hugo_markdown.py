@@ -1,4 +1,8 @@
-"""Escaping for Hugo: every string comes out of real Hugo exactly as it went in, as text."""
+"""Escaping for Hugo: every string comes out of real Hugo exactly as it went in, as text.
+
+Under two sets of Markdown settings: Hugo's defaults, and the Kubeflow website's (Goldmark's
+passthrough extension for MathJax on), each written into the test site's ``hugo.toml``.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 
 from kubeflow_devtools.docgen.hugo import markdown as md
+from kubeflow_devtools.docgen.hugo.settings import DEFAULT, MarkdownSettings, read_settings
 from tests.docgen.hugo_helpers import problems, run_hugo
 
 NASTY = [
@@ -38,8 +43,11 @@ NASTY = [
     "{#fake-id} {.class}",
     "--flag and --- and ... and << >>",
     "unicode: \u00e9\u4e2d\u2603 and \u200b zero width",
+    "Optional[str] and Dict[str, List[int]]",
+    "math \\[x^2\\] and \\(y\\) and $$z$$ and $5 or $$ alone",
+    "\\\\[ escaped \\\\] and \\$\\$ and $\\$",
 ]
-ALPHABET = "ab _-*`<>{}[]()#!|~&+=:.\\/%\"'\n\t1"
+ALPHABET = "ab _-*`<>{}[]()#!|~&+=:.\\/%\"'\n\t1$"
 
 
 def _cases() -> list[str]:
@@ -55,9 +63,22 @@ def _spacing(text: str) -> str:
     return " ".join(text.split())
 
 
-@pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], BeautifulSoup]:
-    """One page holding every case as a paragraph, a code span and a code block; built by Hugo."""
+PASSTHROUGH_TOML = """[markup.goldmark.extensions.passthrough]
+enable = true
+[markup.goldmark.extensions.passthrough.delimiters]
+block = [['\\[', '\\]'], ['$$', '$$']]
+inline = [['\\(', '\\)']]
+"""
+SETTINGS = {"hugo-defaults": MarkdownSettings(), "kubeflow-website": DEFAULT}
+
+
+@pytest.fixture(scope="module", params=sorted(SETTINGS))
+def rendered(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[list[str], BeautifulSoup]:
+    """One page holding every case as a paragraph, a code span and a code block; built by Hugo
+    with the Markdown settings the page was escaped for (read back from its ``hugo.toml``)."""
+    settings = SETTINGS[request.param]
     site = tmp_path_factory.mktemp("escaping")
     (site / "layouts" / "_default").mkdir(parents=True)
     (site / "layouts" / "_default" / "single.html").write_text("{{ .Content }}")
@@ -65,11 +86,14 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], Beaut
     (site / "hugo.toml").write_text(
         'baseURL = "https://example.org/"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap",'
         ' "home", "section", "404", "robotsTXT"]\n[markup.goldmark.renderer]\nunsafe = true\n'
+        + (PASSTHROUGH_TOML if settings.passthrough else "")
     )
+    assert read_settings(site) == settings
     cases = _cases()
     lines = ["+++", 'title = "cases"', "+++", ""]
     for i, case in enumerate(cases):
-        lines += [md.heading(2, f"case {i}", f"case-{i}"), "", md.line_start(md.text(case)), ""]
+        prose = md.line_start(md.text(case, settings))
+        lines += [md.heading(2, f"case {i}", f"case-{i}"), "", prose, ""]
         lines += [md.code_span(case), "", *md.code_block(case, "text"), ""]
     (site / "content").mkdir()
     (site / "content" / "cases.md").write_text("\n".join(lines), encoding="utf-8")
@@ -156,5 +180,13 @@ def test_anchor_ids_are_kept_whole() -> None:
 
 
 def test_heading_takes_markdown_and_a_cleaned_id() -> None:
-    assert md.heading(2, md.text("# x {y}"), "a.b") == "## \\# x \\{y\\} {#a.b}"
+    assert md.heading(2, md.text("# x {y}", DEFAULT), "a.b") == "## \\# x \\{y\\} {#a.b}"
+
+
+def test_brackets_become_character_references_only_where_they_would_open_math() -> None:
+    assert md.text("Optional[str]", DEFAULT) == "Optional&#91;str&#93;"
+    assert md.text("Optional[str]", MarkdownSettings()) == "Optional\\[str\\]"
+    assert md.text("$$", DEFAULT) == "\\$\\$"
+    assert md.text("$$", MarkdownSettings()) == "$$"
+    assert md.text("'quoted' -- x...", MarkdownSettings(typographer=False)) == "'quoted' -- x..."
     assert md.heading(3, "x", "a b") == "### x {#a-b}"

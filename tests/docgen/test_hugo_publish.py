@@ -29,7 +29,9 @@ from kubeflow_devtools.docgen.cli import main
 from kubeflow_devtools.docgen.config import load_config
 from kubeflow_devtools.docgen.hugo import website
 from kubeflow_devtools.docgen.hugo.publish import apply, plan
+from kubeflow_devtools.docgen.hugo.publish.manifest import seal
 from kubeflow_devtools.docgen.hugo.website import load_sections
+from tests.docgen.conftest import HUGOSDK_SECTION, PublishedWebsite
 from tests.docgen.hugo_helpers import (
     MANIFEST,
     check_links,
@@ -41,6 +43,7 @@ from tests.docgen.hugo_helpers import (
     run_hugo,
     snapshot,
 )
+from tests.docgen.publish_runs import Run
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -63,7 +66,8 @@ FIRST_SENTENCES = {
         "A client \"+++\" that says {{< shortcode >}} and <script>alert('client')</script>."
     ),
     "render.md": "Render template <img src=x onerror=alert(3)> as-is.",
-    "constants.md": 'The largest value {{< param "x" >}} accepts <b>ever</b>.',
+    # the constants page describes several objects: its lead is its own opening paragraph
+    "constants.md": "Constants exported by hugosdk.",
     "_index.md": "import package hugosdk.",
 }
 
@@ -72,29 +76,11 @@ CONFIGS: dict[str, dict[str, Any]] = {
     "reduced": {"api": ["Client", "render"]},  # a release that removed LIMIT
     "before": {"api": ["Client", "LIMIT"]},  # then "reduced": create, update and delete
     "broken": {"package": "brokensdk"},  # the same SDK id and section, a build that fails
+    "orphan": {"website_section": "content/en/docs/gone/reference/hugosdk"},  # no docs/gone/
 }
 
 
 # --- helpers ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Run:
-    """What one ``docgen publish`` printed and returned."""
-
-    code: int
-    out: str
-    err: str
-
-    @property
-    def err_lines(self) -> list[str]:
-        """The non-empty lines of stderr."""
-        return [line for line in self.err.splitlines() if line.strip()]
-
-    @property
-    def out_lines(self) -> list[str]:
-        """The non-empty lines of stdout."""
-        return [line for line in self.out.splitlines() if line.strip()]
 
 
 @dataclass(frozen=True)
@@ -182,30 +168,48 @@ def parse(path: Path) -> BeautifulSoup:
 
 
 def article(page: BeautifulSoup) -> Tag:
-    """The page's content (what the Markdown became)."""
-    found = page.find("article")
+    """The page's content (what the Markdown became): the skeleton's ``<article>``, Docsy's
+    ``.td-content`` (title and lead included)."""
+    found = page.select_one(".td-content") or page.find("article")
     assert isinstance(found, Tag)
     return found
 
 
 @dataclass(frozen=True)
 class Built:
-    """A published website and Hugo's result on it."""
+    """A published website and Hugo's result on it; ``section`` is hugosdk's folder there
+    and ``scope`` selects the page's content (``None``: the whole page, the skeleton's)."""
 
     root: Path
     before: dict[str, tuple[bytes, int]]
     run: Run
     hugo_rc: int
     hugo_problems: list[str]
+    section: str = SECTION
+    scope: str | None = None
 
     @property
     def public(self) -> Path:
         """Hugo's output folder."""
         return self.root / "public"
 
+    @property
+    def section_url(self) -> str:
+        """The URL of hugosdk's section."""
+        return "/" + self.section.removeprefix("content/en/").lower() + "/"
+
     def html(self, rel: str) -> Path:
         """The HTML file Hugo wrote for a generated page (path relative to the section)."""
-        return html_file(self.public, page_url(CONTENT_SECTION, rel))
+        return html_file(self.public, page_url(self.section.removeprefix("content/en/"), rel))
+
+    def source(self, rel: str) -> str:
+        """The generated Markdown file of a page."""
+        return (self.root / self.section / rel).read_text(encoding="utf-8")
+
+    def content(self, rel: str) -> Tag:
+        """What Hugo made of the page's Markdown (and, in Docsy, its title and lead)."""
+        page = self.soup(rel)
+        return page.select_one(self.scope) if self.scope else page  # type: ignore[return-value]
 
     def soup(self, rel: str) -> BeautifulSoup:
         """The parsed HTML of a generated page."""
@@ -234,9 +238,14 @@ def pristine(work: Work) -> Path:
     return root
 
 
-@pytest.fixture(scope="module")
-def built(work: Work, pristine: Path) -> Built:
-    """The full publish, built by Hugo."""
+@pytest.fixture(scope="module", params=["skeleton", "kubeflow-website"])
+def built(request: pytest.FixtureRequest, work: Work, pristine: Path) -> Built:
+    """The full publish built by Hugo: in the skeleton, and in the real Kubeflow website
+    (where the session's ``kubeflow_website`` published hugosdk beside Katib and Training)."""
+    if request.param == "kubeflow-website":
+        site: PublishedWebsite = request.getfixturevalue("kubeflow_website")
+        return Built(site.root, site.before, Run(site.publish_code, "", ""), site.hugo_code,
+                     site.hugo_problems, HUGOSDK_SECTION, ".td-content")  # fmt: skip
     root = copy_site(pristine, work.base / "built")
     result = run_hugo(root)
     return Built(root, snapshot(root), Run(0, "", ""), result.returncode, problems(result))
@@ -256,17 +265,17 @@ def reduced(work: Work, pristine: Path) -> Built:
 
 
 def test_hugo_builds_the_published_pages_without_warnings(built: Built) -> None:
-    assert built.hugo_rc == 0, built.hugo_problems
+    assert built.run.code == 0 and built.hugo_rc == 0, built.hugo_problems
     assert built.hugo_problems == []
-    assert manifest_files(built.root / SECTION) == PAGES
+    assert manifest_files(built.root / built.section) == PAGES
     for rel in PAGES:
         assert built.html(rel).is_file(), rel
 
 
 @pytest.mark.parametrize("rel", PAGES)
 def test_no_docstring_markup_becomes_an_element(built: Built, rel: str) -> None:
-    html = built.html(rel).read_text(encoding="utf-8")
-    page = parse(built.html(rel))
+    page = built.content(rel)
+    html = str(page)
     for tag in ("script", "img", "i", "b", "iframe", "style"):
         assert page.find_all(tag) == [], (rel, tag)
     assert not re.search(r"<(script|img|i|b)[\s>]", html, re.I), rel
@@ -293,16 +302,16 @@ def test_prose_shows_shortcodes_html_and_delimiters_literally(built: Built) -> N
     index = article(built.soup("_index.md")).get_text()
     assert "{{< shortcode >}}" in index and "<img src=x onerror=alert(3)>" in index
     # <!--more--> is text, not an HTML comment (nor Hugo's summary divider).
-    page = built.soup("Client.md")
+    page = built.content("Client.md")
     assert page.find_all(string=lambda s: isinstance(s, Comment)) == []
-    assert "<!--" not in built.html("Client.md").read_text(encoding="utf-8")
+    assert "<!--" not in str(page)
 
 
 def test_prose_shows_quotes_literally(built: Built) -> None:
     client = article(built.soup("Client.md")).get_text()
     assert "<script>alert('client')</script>" in client
     assert 'A client "+++" that says' in client
-    lead = built.soup("Client.md").find("div", class_="lead")
+    lead = built.content("Client.md").find("div", class_="lead")
     assert isinstance(lead, Tag)
     assert lead.get_text() == FIRST_SENTENCES["Client.md"]
 
@@ -341,7 +350,7 @@ def test_admonitions_become_docsy_alerts(built: Built) -> None:
 
 @pytest.mark.parametrize("rel", PAGES)
 def test_description_is_the_escaped_first_sentence(built: Built, rel: str) -> None:
-    front, body = front_and_body((built.root / SECTION / rel).read_text(encoding="utf-8"))
+    front, body = front_and_body(built.source(rel))
     description = front["description"]
     assert unescape(description) == FIRST_SENTENCES[rel]
     assert not re.search(r"(?<!\\)[<>{}]", description), description  # all escaped
@@ -351,25 +360,26 @@ def test_description_is_the_escaped_first_sentence(built: Built, rel: str) -> No
 
 def test_no_front_matter_was_hijacked(built: Built) -> None:
     for rel in PAGES:
-        front, _ = front_and_body((built.root / SECTION / rel).read_text(encoding="utf-8"))
+        front, _ = front_and_body(built.source(rel))
         assert front["title"] != "hijacked"
-        assert set(front) <= {"title", "linkTitle", "description", "weight", "aliases"}
+        assert set(front) <= {"title", "linkTitle", "description", "weight", "aliases", "no_list"}
         page = built.soup(rel)
         assert page.title is not None and "hijacked" not in page.title.get_text()
-    assert front_and_body((built.root / SECTION / "Client.md").read_text())[0]["title"] == "Client"
+    assert front_and_body(built.source("Client.md"))[0]["title"] == "Client"
 
 
 def test_every_link_resolves_and_heading_ids_are_kept(built: Built) -> None:
     pages = [built.html(rel) for rel in PAGES]
-    report = check_links(built.public, pages)
+    report = check_links(built.public, pages, scope=built.scope)
     assert report.broken == []
-    assert report.in_page >= 1 and report.internal >= 4, report
-    client = built.soup("Client.md")
-    assert client.find("a", href="#hugosdk.Client") is not None
+    assert report.internal >= 5, report
+    client = built.content("Client.md")
+    # the page's title is the class's heading: a reference to the class is one to the page
+    assert client.find(id="hugosdk.Client") is None
+    assert client.find("a", href=f"{built.section_url}client/") is not None
     connect = client.find(id="hugosdk.Client.connect")
-    assert isinstance(connect, Tag) and connect.name == "h3" and connect.get_text() == "connect"
-    assert isinstance(client.find("h2", id="hugosdk.Client"), Tag)
-    constants = built.soup("constants.md").find(id="hugosdk.LIMIT")
+    assert isinstance(connect, Tag) and connect.name == "h2" and connect.get_text() == "connect"
+    constants = built.content("constants.md").find(id="hugosdk.LIMIT")
     assert isinstance(constants, Tag) and constants.name == "h2"
 
 
@@ -526,7 +536,9 @@ def test_check_summary_stays_short(work: Work, pristine: Path, tmp_path: Path) -
         data = f'+++\ntitle = "Page {number}"\n+++\nOld.\n'.encode()
         (site / SECTION / rel).parent.mkdir(exist_ok=True)
         (site / SECTION / rel).write_bytes(data)
-        manifest["files"][rel] = {"sha256": hashlib.sha256(data).hexdigest(), "anchors": []}
+        digest = hashlib.sha256(data).hexdigest()
+        sealed = seal("hugosdk", rel, digest)  # as docgen would have listed them
+        manifest["files"][rel] = {"sha256": digest, "seal": sealed, "anchors": []}
     manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     result = _check(work, site)
     assert result.code == 1, result
@@ -696,3 +708,24 @@ def test_a_corrupt_manifest(work: Work, pristine: Path, tmp_path: Path, text: st
     assert result.err_lines[0].startswith(f"docgen publish: error: {SECTION}/{MANIFEST}: ")
     assert "corrupt docgen manifest" in result.err
     assert snapshot(site) == before
+
+
+# --- 9. sections whose parent is no Hugo section --------------------------------------------
+
+
+def test_a_section_under_a_missing_parent_is_refused(work: Work, tmp_path: Path) -> None:
+    site = fresh_site(tmp_path / "site")
+    before = snapshot(site)
+    refused = work.publish(site, "orphan")
+    assert refused.code == 2, refused
+    assert refused.err_lines == [
+        "docgen publish: error: section content/en/docs/gone/reference/hugosdk: its parent "
+        "content/en/docs/gone/reference does not exist as a section (no "
+        "content/en/docs/gone/reference/_index.md); create it, choose another website_section, "
+        "or publish with --create-parents"
+    ]
+    assert snapshot(site) == before
+    asked = work.publish(site, "orphan", "--create-parents")
+    assert asked.code == 0, asked
+    assert (site / "content/en/docs/gone/reference/hugosdk/_index.md").is_file()
+    assert not (site / "content/en/docs/gone/reference/_index.md").exists()

@@ -7,7 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Mapping
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
@@ -27,6 +27,7 @@ from kubeflow_devtools.docgen.hugo.publish import (
     plan,
     render_page,
 )
+from kubeflow_devtools.docgen.hugo.publish.manifest import seal
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -96,8 +97,18 @@ def site(tmp_path: Path) -> Path:
     root = tmp_path / "website"
     (root / "content/en/docs/components/katib/reference").mkdir(parents=True)
     (root / "content/en/docs/components/katib/reference/overview.md").write_text("hand\n")
+    parent_sections(root)
     (root / "hugo.toml").write_text('title = "Kubeflow"\n')
     return root
+
+
+def parent_sections(root: Path) -> None:
+    """The folders above the Katib and Training sections, each a Hugo section (``_index.md``)."""
+    for section in (SECTION, TRAINING):
+        for parent in PurePosixPath(section).parents:
+            if PurePosixPath("content/en") in parent.parents:
+                (root / parent).mkdir(parents=True, exist_ok=True)
+                (root / parent / "_index.md").write_text(f'+++\ntitle = "{parent.name}"\n+++\n')
 
 
 def publish_all(root: Path, *sections: Section, force: bool = False) -> publish.ApplyResult:
@@ -295,14 +306,23 @@ def test_hand_edited_generated_file(site: Path) -> None:
     assert check(plan(site, [katib()])) == ()
 
 
-def test_hand_edited_stale_file_is_kept_unless_forced(site: Path) -> None:
+def test_hand_edited_stale_file_is_never_deleted(site: Path) -> None:
+    # Issue 20: --force used to delete it; it now keeps it as a hand-written file.
     publish_all(site, katib())
     target = site / SECTION / "search.md"
     target.write_text("edited\n")
     with pytest.raises(PublishError, match=r"search\.md: stale, but edited by hand"):
         plan(site, [katib(katib_pages({"search.md": None}))])
+    forced = plan(site, [katib(katib_pages({"search.md": None}))], force=True)
+    assert forced.warnings == (  # the page keeps its URL: it gets no alias
+        f"{SECTION}: alias {URL}search/ dropped: {SECTION}/search.md serves that URL",
+        f"{SECTION}/search.md: stale, but edited by hand since docgen generated it: "
+        "kept as a hand-written file",
+    )
     publish_all(site, katib(katib_pages({"search.md": None})), force=True)
-    assert not target.exists()
+    assert target.read_text() == "edited\n"
+    assert "search.md" not in manifest(site)["files"]
+    assert check(plan(site, [katib(katib_pages({"search.md": None}))])) == ()
 
 
 def test_generated_file_deleted_by_hand_is_recreated(site: Path) -> None:
@@ -382,7 +402,7 @@ def test_section_escaping_through_a_symlink(site: Path, tmp_path: Path) -> None:
     (site / "content/en/docs/link").symlink_to(outside)
     section = Section(sdk="katib", path="content/en/docs/link/sdk", pages={"_index.md": page("K")})
     with pytest.raises(PublishError, match="outside the website root"):
-        plan(site, [section])
+        plan(site, [section], create_parents=True)  # link/ is no section: only the link matters
     assert list(outside.iterdir()) == []
 
 
@@ -421,6 +441,101 @@ def test_website_changed_between_plan_and_apply(site: Path) -> None:
     tree = snapshot(site)
     with pytest.raises(PublishError, match=r"search\.md: changed since the publish was planned"):
         apply(planned)
+    assert snapshot(site) == tree
+
+
+def test_a_misplaced_file_is_reported_once(site: Path) -> None:
+    (site / SECTION).mkdir(parents=True)
+    (site / SECTION / "models").write_text("a file where the models folder goes\n")
+    models = {f"models/V1Model{i:02}.md": page(f"V1Model{i:02}", f"m.V{i}") for i in range(44)}
+    with pytest.raises(PublishError) as info:
+        plan(site, [katib(katib_pages(models))])
+    assert info.value.problems == (f"{SECTION}/models: exists but is not a folder",)
+
+
+def test_a_symlinked_section_folder_is_refused(site: Path) -> None:
+    elsewhere = site / "content/en/docs/components/katib/elsewhere"
+    elsewhere.mkdir()
+    (site / SECTION).symlink_to(elsewhere)
+    tree = snapshot(site)
+    with pytest.raises(PublishError) as info:
+        plan(site, [katib()])
+    assert info.value.problems == (
+        f"{SECTION}: is a symbolic link; docgen publishes into real folders only",
+    )
+    assert list(elsewhere.iterdir()) == []
+    assert snapshot(site) == tree
+
+
+def test_a_symlinked_page_folder_is_refused(site: Path) -> None:
+    (site / SECTION / "mine").mkdir(parents=True)
+    (site / SECTION / "models").symlink_to(site / SECTION / "mine")
+    with pytest.raises(PublishError) as info:
+        plan(site, [katib()])
+    assert info.value.problems == (
+        f"{SECTION}/models: is a symbolic link; pages go in real folders",
+    )
+    assert list((site / SECTION / "mine").iterdir()) == []
+
+
+# --- files a manifest lists that docgen did not write ------------------------------------
+
+
+def _list_in_manifest(root: Path, path: str, entry: dict[str, Any]) -> None:
+    """Add ``path`` to the Katib manifest by hand (a bad merge, a hand edit)."""
+    data = manifest(root)
+    data["files"][path] = {"anchors": [], **entry}
+    (root / SECTION / MANIFEST_NAME).write_text(json.dumps(data, indent=2, sort_keys=True))
+
+
+def _hand_written(root: Path, path: str) -> tuple[bytes, int]:
+    target = root / SECTION / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text('+++\ntitle = "Mine"\n+++\nWritten by hand.\n')
+    os.utime(target, ns=(10**9, 10**9))
+    return target.read_bytes(), target.stat().st_mtime_ns
+
+
+ENTRIES: dict[str, Callable[[bytes], dict[str, Any]]] = {
+    "its-real-hash": lambda data: {"sha256": hashlib.sha256(data).hexdigest()},
+    "a-wrong-hash": lambda data: {"sha256": "0" * 64},
+    "another-sdks-seal": lambda data: {
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "seal": seal("training", "notes.md", hashlib.sha256(data).hexdigest()),
+    },
+}
+
+
+@pytest.mark.parametrize("force", [False, True], ids=["plain", "force"])
+@pytest.mark.parametrize("entry", sorted(ENTRIES))
+def test_a_hand_written_file_a_manifest_lists_is_never_deleted(
+    site: Path, entry: str, force: bool
+) -> None:
+    publish_all(site, katib())
+    kept = _hand_written(site, "notes.md")
+    _list_in_manifest(site, "notes.md", ENTRIES[entry](kept[0]))
+    planned = plan(site, [katib()], force=force)
+    assert planned.warnings == (
+        f"{SECTION}/notes.md: listed in {MANIFEST_NAME} without docgen's seal (by hand, or by "
+        "a merge?): not docgen's, left alone",
+    )
+    assert [str(c) for c in check(planned)] == [f"{SECTION}/{MANIFEST_NAME}: changed"]
+    result = apply(planned)
+    assert result.deleted == ()
+    target = site / SECTION / "notes.md"
+    assert (target.read_bytes(), target.stat().st_mtime_ns) == kept
+    assert "notes.md" not in manifest(site)["files"]
+    assert check(plan(site, [katib()])) == ()
+
+
+@pytest.mark.parametrize("force", [False, True], ids=["plain", "force"])
+def test_a_hand_written_file_a_manifest_lists_is_never_overwritten(site: Path, force: bool) -> None:
+    publish_all(site, katib())
+    kept = _hand_written(site, "Tuner.md")
+    _list_in_manifest(site, "Tuner.md", ENTRIES["its-real-hash"](kept[0]))
+    tree = snapshot(site)
+    with pytest.raises(PublishError, match=r"python-sdk/Tuner\.md: exists but was not generated"):
+        plan(site, [katib(katib_pages({"Tuner.md": page("Tuner", "t")}))], force=force)
     assert snapshot(site) == tree
 
 
@@ -477,7 +592,7 @@ def test_format_changes_is_short() -> None:
 
 def _prepare(root: Path) -> list[Section]:
     """A website published once, and the sections of a second publish that changes it all."""
-    (root / "content/en/docs").mkdir(parents=True)
+    parent_sections(root)
     (root / SECTION).mkdir(parents=True)
     (root / SECTION / "notes.md").write_text("hand-written\n")
     publish_all(root, katib(katib_pages({"old/Gone.md": page("Gone", "x.Gone")})), training())
@@ -533,6 +648,37 @@ def test_a_failed_apply_leaves_the_website_as_it_was(
     assert not [p for p in snapshot(root) if p.endswith((".docgen-tmp", ".docgen-bak"))]
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"target": "../../hugo.toml", "staged": None, "backup": None},
+        {"target": "content/en/a.md", "staged": None, "backup": "hugo.toml"},
+        {"target": "content/en/a.md", "staged": "content/en/.a.md.0123abcd.docgen-old",
+         "backup": None},
+    ],
+    ids=["outside", "not-a-sibling", "wrong-suffix"],
+)  # fmt: skip
+def test_a_journal_naming_other_files_is_refused(site: Path, change: dict[str, Any]) -> None:
+    journal = site / ".docgen-publish" / "journal.json"
+    journal.parent.mkdir()
+    entry = {"new": None, **change}
+    journal.write_text(json.dumps({"version": 1, "state": "prepared", "folders": [],
+                                   "files": [entry], "prune": []}))  # fmt: skip
+    tree = snapshot(site)
+    with pytest.raises(PublishError, match=r"^\.docgen-publish/journal\.json: corrupt journal"):
+        publish.recover(site)
+    assert snapshot(site) == tree
+
+
+def test_a_pending_journal_blocks_apply(site: Path) -> None:
+    planned = plan(site, [katib()])
+    (site / ".docgen-publish").mkdir()
+    (site / ".docgen-publish" / "journal.json").write_text("{}")
+    with pytest.raises(PublishError, match="an interrupted publish must be recovered first"):
+        apply(planned)
+    assert not (site / SECTION).exists()
+
+
 def test_several_sections_leave_no_temporary_files(tmp_path: Path) -> None:
     root = tmp_path / "website"
     sections = _prepare(root)
@@ -552,7 +698,7 @@ def test_determinism(tmp_path: Path) -> None:
     trees = []
     for name in ("a", "b"):
         root = tmp_path / name
-        (root / "content/en").mkdir(parents=True)
+        parent_sections(root)
         publish_all(root, katib(katib_pages({"Old.md": page("Old", "kubeflow.katib.KatibClient")})))
         planned = plan(root, [katib(dict(reversed(list(katib_pages().items()))))])
         apply(planned)
@@ -619,6 +765,55 @@ def test_alias_ties_go_to_the_first_page_in_path_order(site: Path) -> None:
     publish_all(site, katib(pages))
     assert front_of(site, "Beta.md")["aliases"] == [f"{URL}old/"]
     assert "aliases" not in front_of(site, "Zeta.md")
+
+
+CLEAN = "must be a clean URL path (no empty, '.' or '..' segment, space, query, ...)"
+
+
+@pytest.mark.parametrize(
+    ("alias", "problem"),
+    [
+        ("/", "is the site root"),
+        ("docs/x/", "must be a URL path that starts and ends with /"),
+        ("/docs/x", "must be a URL path that starts and ends with /"),
+        ("//evil.example/", CLEAN),
+        ("/docs/../x/", CLEAN),
+        ("/docs/x?y=1/", CLEAN),
+        ("/docs/a b/", CLEAN),
+    ],
+)
+def test_a_manifest_alias_that_is_not_a_page_url_is_refused(
+    site: Path, alias: str, problem: str
+) -> None:
+    publish_all(site, katib())
+    data = manifest(site)
+    data["aliases"][alias] = "_index.md"
+    (site / SECTION / MANIFEST_NAME).write_text(json.dumps(data))
+    with pytest.raises(PublishError) as info:
+        plan(site, [katib()])
+    assert str(info.value) == (
+        f"{SECTION}/{MANIFEST_NAME}: corrupt docgen manifest: alias {alias!r} {problem}"
+    )
+
+
+def test_an_alias_a_page_serves_is_dropped(site: Path) -> None:
+    publish_all(site, katib(katib_pages({"Old.md": page("Old", "x.Old")})))
+    publish_all(site, katib())
+    assert manifest(site)["aliases"] == {f"{URL}old/": "_index.md"}
+    (site / SECTION / "old.md").write_text('+++\ntitle = "Old, by hand"\n+++\n')
+    overview = "/docs/components/katib/reference/overview/"  # a hand-written page's URL
+    data = manifest(site)
+    data["aliases"][overview] = "_index.md"
+    (site / SECTION / MANIFEST_NAME).write_text(json.dumps(data))
+    planned = plan(site, [katib()])
+    assert planned.warnings == (
+        f"{SECTION}: alias {overview} dropped: "
+        "content/en/docs/components/katib/reference/overview.md serves that URL",
+        f"{SECTION}: alias {URL}old/ dropped: {SECTION}/old.md serves that URL",
+    )
+    apply(planned)
+    assert manifest(site)["aliases"] == {}
+    assert "aliases" not in front_of(site, "_index.md")
 
 
 def test_aliases_merge_with_front_matter_aliases(site: Path) -> None:
@@ -720,3 +915,24 @@ def test_bad_front_matter_fails_the_plan(site: Path) -> None:
     pages = katib_pages({"_index.md": Page(front={"title": 1.5}, body="")})  # type: ignore[dict-item]
     with pytest.raises(PublishError, match=rf"^{SECTION}/_index\.md: front matter 'title'"):
         plan(site, [katib(pages)])
+
+
+def test_a_section_below_a_folder_that_is_no_section(site: Path) -> None:
+    orphan = Section(
+        sdk="training",
+        path="content/en/docs/components/trainer/legacy-v1/reference/python-sdk",
+        pages={"_index.md": page("Training", "kubeflow.training")},
+    )
+    tree = snapshot(site)
+    with pytest.raises(PublishError) as info:
+        plan(site, [orphan])
+    assert info.value.problems == (
+        "section content/en/docs/components/trainer/legacy-v1/reference/python-sdk: its parent "
+        "content/en/docs/components/trainer/legacy-v1/reference does not exist as a section (no "
+        "content/en/docs/components/trainer/legacy-v1/reference/_index.md); create it, choose "
+        "another website_section, or publish with --create-parents",
+    )
+    assert snapshot(site) == tree
+    apply(plan(site, [orphan], create_parents=True))
+    assert (site / orphan.path / "_index.md").is_file()
+    assert not (site / "content/en/docs/components/trainer/legacy-v1/_index.md").exists()

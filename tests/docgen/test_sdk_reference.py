@@ -88,18 +88,24 @@ def test_no_page_for_kubernetes_client_classes(sdk_site: BuildResult) -> None:
 
 
 def test_model_page_field_table_shows_the_yaml_key(sdk_site: BuildResult) -> None:
+    # a definition per field: attribute and YAML/JSON key, then type and description (a table
+    # gave its width to the names and clipped the descriptions)
     html = soup(sdk_site.html / "katib/models/V1beta1Experiment.html")
-    rows = [
-        [cell.get_text(" ", strip=True) for cell in row.find_all(["td", "th"])]
-        for row in html.find_all("tr")
-    ]
-    assert rows[0] == ["Attribute", "YAML/JSON key", "Type", "Description"]
-    by_attr = {row[0]: row for row in rows[1:]}
-    assert by_attr["api_version"][1] == "apiVersion"
-    assert by_attr["api_version"][2] == "str"
-    assert "APIVersion defines the versioned schema" in by_attr["api_version"][3]
+    assert html.find("table") is None
+    terms = html.select("article dl:not(.py) > dt")
+    by_attr = {
+        dt.find("code").get_text(): (  # type: ignore[union-attr]
+            dt.get_text(" ", strip=True),
+            dt.find_next_sibling("dd").get_text(" ", strip=True),  # type: ignore[union-attr]
+        )
+        for dt in terms
+    }
+    assert by_attr["api_version"][0] == "api_version · YAML/JSON key apiVersion"
+    assert by_attr["api_version"][1].startswith(
+        "str \u2013 APIVersion defines the versioned schema"
+    )
     assert set(by_attr) == {"api_version", "kind", "metadata", "spec", "status"}
-    links = {a.get_text(): a["href"] for a in html.select("td a")}
+    links = {a.get_text(): a["href"] for a in html.select("article dl:not(.py) dd a")}
     assert links["V1ObjectMeta"].endswith("/kubernetes/docs/V1ObjectMeta.md")
     assert links["V1beta1ExperimentSpec"].startswith("V1beta1ExperimentSpec.html#")
 

@@ -108,7 +108,7 @@ def test_master_example_predicts_istio_validation_not_istio_init() -> None:
     injected = [w for w in report.workloads if w.admitted.injected]
     assert len(injected) >= 40
     for workload in injected:
-        names = [name for _, _, name in workload.admitted.injected]
+        names = [c.name for c in workload.admitted.injected]
         assert names == ["istio-validation", "istio-proxy"], workload.admitted.pod.resource.name
         namespace = report.namespaces.get(workload.admitted.pod.resource.namespace)
         assert namespace.labels.get("istio-injection") == "enabled"

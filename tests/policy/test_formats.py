@@ -167,7 +167,8 @@ def test_github_annotations(mixed: Path) -> None:
     text = render_github(scan([str(mixed)], Options(level=Level.BASELINE)))
     lines = text.splitlines()
     pattern = re.compile(r"^::(error|warning|notice) file=[^,]+,line=\d+,title=[^:]+::.+$")
-    assert lines and all(pattern.match(line) for line in lines), lines
+    located = [line for line in lines if "title=rootless-check mesh::" not in line]
+    assert located and all(pattern.match(line) for line in located), lines
     assert any(line.startswith("::error ") and "privileged" in line for line in lines)
     assert any(line.startswith("::notice ") and "istio-cni-node" in line for line in lines)
 

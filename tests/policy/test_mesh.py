@@ -12,6 +12,7 @@ import yaml
 from kubeflow_devtools.policy import Options, Report, scan_text
 from kubeflow_devtools.policy.cli import main
 from kubeflow_devtools.policy.errors import InputError, UsageError
+from kubeflow_devtools.policy.mesh.builtin import BUILTIN_SIDECAR
 from kubeflow_devtools.policy.model.mesh import MeshMode
 from kubeflow_devtools.policy.namespaces import parse_namespace_labels
 from kubeflow_devtools.policy.pss import Level
@@ -38,7 +39,7 @@ def injector(
         "policy": policy,
         "neverInjectSelector": never or [],
         "alwaysInjectSelector": always or [],
-        "templates": {"sidecar": "{{ .Values.global.proxy.image }}"},
+        "templates": {"sidecar": BUILTIN_SIDECAR},
     }
     return {
         "apiVersion": "v1",
@@ -167,7 +168,7 @@ def workload(report: Report, name: str = "app") -> Any:
 
 def injected_names(report: Report, name: str = "app") -> list[str]:
     """Names of the containers injected into workload ``name``."""
-    return [n for _, _, n in workload(report, name).admitted.injected]
+    return [c.name for c in workload(report, name).admitted.injected]
 
 
 def rules(report: Report) -> list[str]:
@@ -326,7 +327,12 @@ def test_native_sidecars_put_the_proxy_in_init_containers() -> None:
 
 
 def test_proxy_without_native_sidecars_is_a_container() -> None:
-    report = run(injector(cni=True), namespace("apps", **INJECT), deployment())
+    report = run(
+        injector(cni=True),
+        istiod(ENABLE_NATIVE_SIDECARS="false"),
+        namespace("apps", **INJECT),
+        deployment(),
+    )
     spec = workload(report).admitted.pod.spec
     assert [c["name"] for c in spec["containers"]] == ["main", "istio-proxy"]
 

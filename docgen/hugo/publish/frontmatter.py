@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from kubeflow_devtools.docgen.hugo.publish.model import Page, PublishError
 
@@ -52,6 +52,13 @@ def _toml_value(value: object, where: str) -> str:
         return str(value)
     if isinstance(value, str):
         return _toml_string(value, where)
+    if isinstance(value, Mapping):  # an inline table of strings
+        pairs = []
+        for key, item in value.items():
+            if not isinstance(item, str):
+                raise PublishError(f"{where}: tables may hold only strings, not {item!r}")
+            pairs.append(f"{_toml_key(str(key))} = {_toml_string(item, where)}")
+        return "{ " + ", ".join(pairs) + " }"
     if isinstance(value, (list, tuple)):
         items = []
         for item in value:
@@ -80,7 +87,7 @@ def render_page(page: Page, aliases: Iterable[str] = ()) -> str:
 
     Raises:
         PublishError: A front matter key is not a string, or a value is not a string, an
-            integer or a list of strings.
+            integer, a list of strings or a table of strings.
     """
     front: dict[str, object] = {}
     for key, value in page.front.items():

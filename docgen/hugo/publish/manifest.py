@@ -4,6 +4,12 @@ Every section docgen publishes holds one: the files docgen wrote there with thei
 the public names they document, and the section's alias table. :func:`read_manifest`
 validates one read from disk (a corrupt manifest is an error, never ignored);
 :func:`manifest_bytes` writes the new one, byte for byte deterministic.
+
+A manifest alone never makes a file docgen's: each entry carries docgen's :func:`seal` of the
+SDK, the path and the sha256, which a hand-made entry (a file's ``sha256sum`` typed in, a bad
+merge) does not have. An entry without a valid seal is not docgen's: its file is treated as
+hand-written (never overwritten, never deleted) and the entry is dropped. The seal guards
+against mistakes, not against someone who reimplements it on purpose.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kubeflow_devtools.docgen.hugo.publish.model import PublishError, Section
-from kubeflow_devtools.docgen.hugo.publish.paths import page_path_problem
+from kubeflow_devtools.docgen.hugo.publish.paths import page_path_problem, url_problem
 
 MANIFEST_NAME = ".docgen-manifest.json"
 """The manifest docgen keeps in every section it publishes."""
@@ -30,7 +36,7 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 @dataclass(frozen=True)
 class ManifestEntry:
-    """One file a manifest lists.
+    """One file a manifest lists with docgen's seal.
 
     Attributes:
         sha256: The sha256 of the file as docgen wrote it.
@@ -48,9 +54,11 @@ class Manifest:
     Attributes:
         sdk: The SDK the section belongs to.
         source: What its pages were generated from.
-        files: The files docgen wrote there, by path relative to the section.
+        files: The files docgen wrote there (entries with a valid seal), by path relative
+            to the section.
         aliases: The alias table: old URL -> page (relative to the section) it redirects to.
         raw: The manifest's bytes as read.
+        unsealed: Paths listed without a valid seal: not docgen's, left alone.
     """
 
     sdk: str
@@ -58,6 +66,21 @@ class Manifest:
     files: dict[str, ManifestEntry]
     aliases: dict[str, str]
     raw: bytes
+    unsealed: tuple[str, ...] = ()
+
+
+def seal(sdk: str, path: str, sha256: str) -> str:
+    """docgen's seal of a manifest entry: the entry was written by docgen for this SDK's section.
+
+    Args:
+        sdk: The SDK of the section.
+        path: The file, relative to the section.
+        sha256: The sha256 of the file as docgen wrote it.
+
+    Returns:
+        The seal (hexadecimal).
+    """
+    return hashlib.sha256(f"docgen manifest entry\0{sdk}\0{path}\0{sha256}".encode()).hexdigest()
 
 
 def read_manifest(path: Path, shown: str) -> Manifest | None:
@@ -102,6 +125,7 @@ def read_manifest(path: Path, shown: str) -> Manifest | None:
     if not isinstance(raw_files, dict) or not isinstance(raw_aliases, dict):
         raise bad("'files' and 'aliases' must be objects")
     files: dict[str, ManifestEntry] = {}
+    unsealed: list[str] = []
     for name, entry in raw_files.items():
         problem = page_path_problem(name)
         if problem is not None:
@@ -113,13 +137,19 @@ def read_manifest(path: Path, shown: str) -> Manifest | None:
             raise bad(f"entry of {name!r} has no valid sha256")
         if not isinstance(anchors, list) or not all(isinstance(a, str) for a in anchors):
             raise bad(f"anchors of {name!r} must be a list of strings")
-        files[name] = ManifestEntry(digest, tuple(anchors))
+        if entry.get("seal") == seal(sdk, name, digest):
+            files[name] = ManifestEntry(digest, tuple(anchors))
+        else:
+            unsealed.append(name)
     aliases: dict[str, str] = {}
     for url, target in raw_aliases.items():
-        if not url.startswith("/") or page_path_problem(target) is not None:
-            raise bad(f"alias {url!r} must be a URL mapped to a page path")
+        problem = url_problem(url)
+        if problem is not None:
+            raise bad(f"alias {url!r} {problem}")
+        if page_path_problem(target) is not None:
+            raise bad(f"alias {url!r} must be mapped to a page path")
         aliases[url] = target
-    return Manifest(sdk, source, files, aliases, raw)
+    return Manifest(sdk, source, files, aliases, raw, tuple(sorted(unsealed)))
 
 
 def manifest_bytes(
@@ -135,18 +165,20 @@ def manifest_bytes(
     Returns:
         The manifest (UTF-8 JSON); equal input gives equal bytes.
     """
+    files = {}
+    for path in sorted(contents):
+        digest = hashlib.sha256(contents[path]).hexdigest()
+        files[path] = {
+            "sha256": digest,
+            "seal": seal(section.sdk, path, digest),
+            "anchors": sorted(set(section.pages[path].anchors)),
+        }
     data = {
         "version": MANIFEST_VERSION,
         "generator": "docgen",
         "sdk": section.sdk,
         "source": section.source,
-        "files": {
-            path: {
-                "sha256": hashlib.sha256(contents[path]).hexdigest(),
-                "anchors": sorted(set(section.pages[path].anchors)),
-            }
-            for path in sorted(contents)
-        },
+        "files": files,
         "aliases": dict(sorted(aliases.items())),
     }
     return (json.dumps(data, sort_keys=True, indent=2) + "\n").encode("utf-8")

@@ -12,8 +12,9 @@ from typing import TypeAlias
 
 from kubeflow_devtools.errors import ToolError
 
-FrontValue: TypeAlias = str | int | list[str] | tuple[str, ...]
-"""A front matter value: a string, an integer (or boolean) or a list of strings."""
+FrontValue: TypeAlias = str | int | list[str] | tuple[str, ...] | Mapping[str, str]
+"""A front matter value: a string, an integer (or boolean), a list of strings or a table of
+strings."""
 
 
 class PublishError(ToolError):
@@ -36,7 +37,7 @@ class Page:
 
     Attributes:
         front: Front matter (``title``, ``description``, ``weight``, ...); values are strings,
-            integers or lists of strings.
+            integers, lists of strings or tables of strings.
         body: The Markdown text after the front matter.
         anchors: The public names (heading ids) the page documents; they decide where the
             URL of a page that disappears is redirected.

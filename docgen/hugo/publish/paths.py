@@ -1,7 +1,7 @@
 """Paths inside a website: which relative paths are clean, which may name a generated page.
 
-Section folders, page paths and the paths a manifest lists are all relative POSIX paths;
-nothing here touches the file system.
+Section folders, page paths and the paths a manifest lists are all relative POSIX paths; the
+URLs an alias table lists are absolute URL paths. Nothing here touches the file system.
 """
 
 from __future__ import annotations
@@ -56,4 +56,27 @@ def page_path_problem(path: object) -> str | None:
         return f"page path {path!r} has a hidden component (Hugo ignores it)"
     if clean.suffix != ".md":
         return f"page path {path!r} is not a Markdown file (*.md)"
+    return None
+
+
+_URL_CHARACTERS = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=:@%/-]+")
+
+
+def url_problem(url: object) -> str | None:
+    """Why ``url`` cannot be an alias (the old URL of a page), or ``None``.
+
+    Args:
+        url: The candidate, like ``/docs/components/katib/reference/python-sdk/search/``.
+
+    Returns:
+        The problem (not a string; not a path that starts and ends with ``/``; the site
+        root; an empty, ``.`` or ``..`` segment; a query, fragment, space or control
+        character), or ``None`` when ``url`` can be an alias.
+    """
+    if not isinstance(url, str) or not url.startswith("/") or not url.endswith("/"):
+        return "must be a URL path that starts and ends with /"
+    if url == "/":
+        return "is the site root"
+    if not _URL_CHARACTERS.fullmatch(url) or clean_relative(url[1:-1]) is None:
+        return "must be a clean URL path (no empty, '.' or '..' segment, space, query, ...)"
     return None

@@ -107,12 +107,17 @@ class Plan:
     Attributes:
         root: The website checkout.
         sections: One plan per section, in the order given.
-        force: Whether hand-edited generated files are overwritten (and deleted when stale).
+        force: Whether hand-edited generated files are overwritten (never deleted: when
+            stale, they are kept as hand-written files).
+        warnings: What the publish leaves alone and why (one line each): files a manifest
+            lists without docgen's seal, hand-edited stale pages kept, aliases dropped
+            because a page serves their URL.
     """
 
     root: Path
     sections: tuple[SectionPlan, ...]
     force: bool = False
+    warnings: tuple[str, ...] = ()
 
     @property
     def changes(self) -> tuple[Change, ...]:
@@ -162,6 +167,38 @@ def _blocking_ancestor(root: Path, relative: PurePosixPath) -> PurePosixPath | N
     return None
 
 
+def _symlinked(root: Path, relative: PurePosixPath) -> PurePosixPath | None:
+    """The first component of ``relative`` (under ``root``) that is a symbolic link."""
+    for depth in range(1, len(relative.parts) + 1):
+        if (root / PurePosixPath(*relative.parts[:depth])).is_symlink():
+            return PurePosixPath(*relative.parts[:depth])
+    return None
+
+
+def _serving(content: Path, url: str) -> Path | None:
+    """The file under the content folder whose page has the URL ``url``, if one exists.
+
+    Hugo lowercases URLs: ``/a/b/`` is served by ``a/b.md``, ``a/b/_index.md`` or
+    ``a/b/index.md`` in any case (a page's own ``url`` or ``slug`` is not read).
+    """
+    parts = [part for part in url.split("/") if part]
+    candidates = [(parts[:-1], f"{parts[-1]}.md"), (parts, "_index.md"), (parts, "index.md")]
+    for folders, name in candidates:
+        current = content
+        for part in [*folders, name]:
+            try:
+                entries = {e.name.lower(): e.name for e in os.scandir(current)}
+            except OSError:
+                break
+            if part.lower() not in entries:
+                break
+            current = current / entries[part.lower()]
+        else:
+            if current.is_file():
+                return current
+    return None
+
+
 def _plan_section(
     root: Path,
     spath: PurePosixPath,
@@ -170,8 +207,10 @@ def _plan_section(
     live: set[str],
     force: bool,
     problems: list[str],
+    warnings: list[str],
+    content_dir: PurePosixPath,
 ) -> SectionPlan | None:
-    """Plan one section; problems are appended to ``problems`` (``None`` when it cannot be)."""
+    """Plan one section; problems and warnings are appended (``None`` when it cannot be)."""
     count = len(problems)
     directory = root / spath
     blocking = _blocking_ancestor(root, spath)
@@ -181,6 +220,10 @@ def _plan_section(
     real_root = os.path.realpath(root)
     if not _inside(os.path.realpath(directory), real_root):
         problems.append(f"{spath}: section folder resolves outside the website root")
+        return None
+    link = _symlinked(root, spath)
+    if link is not None:
+        problems.append(f"{link}: is a symbolic link; docgen publishes into real folders only")
         return None
 
     def shown(path: str) -> str:
@@ -200,7 +243,29 @@ def _plan_section(
         )
         return None
 
-    aliases = alias_table(old, section.pages, section_url, live)
+    if old is not None:
+        warnings.extend(
+            f"{shown(path)}: listed in {MANIFEST_NAME} without docgen's seal (by hand, or by "
+            "a merge?): not docgen's, left alone"
+            for path in old.unsealed
+        )
+    old_files = old.files if old is not None else {}
+
+    def deleted(file: Path) -> bool:  # a stale page this publish deletes
+        path = posix(file.relative_to(directory)) if _inside(str(file), str(directory)) else ""
+        entry = old_files.get(path)
+        if entry is None or path in section.pages or file.is_symlink():
+            return False
+        return sha256_of(file)[1] == entry.sha256
+
+    aliases = {}
+    for url, redirect in alias_table(old, section.pages, section_url, live).items():
+        server = _serving(root / content_dir, url)
+        if server is None or deleted(server):
+            aliases[url] = redirect
+        else:
+            warnings.append(f"{spath}: alias {url} dropped: {posix(server.relative_to(root))} "
+                            "serves that URL")  # fmt: skip
     by_page: dict[str, list[str]] = {}
     for url, page in aliases.items():
         by_page.setdefault(page, []).append(url)
@@ -216,12 +281,15 @@ def _plan_section(
 
     real_dir = os.path.realpath(directory)
     files: list[PlannedFile] = []
-    old_files = old.files if old is not None else {}
     for path, content in contents.items():
         target = directory / path
         blocking = _blocking_ancestor(directory, PurePosixPath(path).parent)
         if blocking is not None:
             problems.append(f"{shown(str(blocking))}: exists but is not a folder")
+            continue
+        link = _symlinked(directory, PurePosixPath(path).parent)
+        if link is not None:
+            problems.append(f"{shown(str(link))}: is a symbolic link; pages go in real folders")
             continue
         if not _inside(os.path.realpath(target.parent), real_dir):
             problems.append(f"{shown(path)}: folder resolves outside the section")
@@ -264,11 +332,15 @@ def _plan_section(
                 problems.append(f"{shown(path)}: stale page replaced by a non-file; remove it")
             continue
         _, digest = sha256_of(target)
-        if digest != old_files[path].sha256 and not force:
-            problems.append(
-                f"{shown(path)}: stale, but edited by hand since docgen generated it; "
-                "publish with --force to delete it"
-            )
+        if digest != old_files[path].sha256:  # not what docgen wrote: never deleted
+            if force:
+                warnings.append(f"{shown(path)}: stale, but edited by hand since docgen "
+                                "generated it: kept as a hand-written file")  # fmt: skip
+            else:
+                problems.append(
+                    f"{shown(path)}: stale, but edited by hand since docgen generated it; "
+                    "move it away, or publish with --force to keep it as a hand-written file"
+                )
             continue
         files.append(PlannedFile(path, "delete", None, digest))
 
@@ -313,39 +385,57 @@ def check_website(root: Path, content_dir: str) -> PurePosixPath:
     return content
 
 
+def missing_parent(root: Path, content: PurePosixPath, section: PurePosixPath) -> str | None:
+    """The folder ``section`` is in when it is not a Hugo section (missing, or without an
+    ``_index.md``) nor the content folder, else ``None``: a section published there would have
+    no section page above it in the site's menus and breadcrumbs."""
+    parent = section.parent
+    if parent == content or (root / parent / "_index.md").is_file():
+        return None
+    return str(parent)
+
+
 def plan(
     website_root: str | os.PathLike[str],
     sections: Sequence[Section],
     *,
     content_dir: str = "content/en",
     force: bool = False,
+    create_parents: bool = False,
 ) -> Plan:
     """Decide what publishing ``sections`` into a website checkout does; nothing is written.
 
     Every generated page is compared with the file on disk (after its aliases are added):
-    it is created, updated or left unchanged; files the previous manifest lists that are no
-    longer generated are stale and will be deleted. Every problem of every section is found
-    before the error is raised.
+    it is created, updated or left unchanged; files the previous manifest lists (with
+    docgen's seal) that are no longer generated are stale and will be deleted, if their bytes
+    are still what docgen wrote. Every problem of every section is found before the error is
+    raised; what is left alone, and why, is in the plan's warnings.
 
     Args:
         website_root: The website checkout (the folder holding ``content/``).
         sections: The sections to publish (distinct folders, none inside another).
         content_dir: Hugo's content folder for the language, relative to the root: URLs are
             section paths relative to it.
-        force: Overwrite (and delete, when stale) generated files edited by hand since docgen
-            wrote them. Files docgen did not generate are never touched, forced or not.
+        force: Overwrite generated files edited by hand since docgen wrote them; a stale one
+            is kept as a hand-written file (no longer listed), never deleted. Files docgen did
+            not generate are never touched, forced or not.
+        create_parents: Publish a section even when the folder it is in is not a Hugo section
+            (no ``_index.md``): missing folders are created, without a section page.
 
     Returns:
         The plan, for :func:`apply` and :func:`check`.
 
     Raises:
-        PublishError: The root is not a website folder, a section path is invalid or escapes
-            the root, a manifest is corrupt or belongs to another SDK, a generated path is
-            taken by a hand-written file, or (without ``force``) a generated file was edited.
+        PublishError: The root is not a website folder, a section path is invalid, escapes
+            the root or goes through a symbolic link, its parent is not a section (unless
+            ``create_parents``), a manifest is corrupt or belongs to another SDK, a generated
+            path is taken by a hand-written file, or (without ``force``) a generated file was
+            edited.
     """
     root = Path(website_root)
     content = check_website(root, content_dir)
     problems: list[str] = []
+    warnings: list[str] = []
     valid: list[tuple[PurePosixPath, Section, str]] = []
     for section in sections:
         spath = clean_relative(section.path.rstrip("/"))
@@ -357,6 +447,13 @@ def plan(
         except ValueError:
             problems.append(f"section path {spath} is not inside the content folder {content}")
             continue
+        parent = None if create_parents else missing_parent(root, content, spath)
+        if parent is not None:
+            problems.append(
+                f"section {spath}: its parent {parent} does not exist as a section (no "
+                f"{parent}/_index.md); create it, choose another website_section, or publish "
+                "with --create-parents"
+            )
         for other, _, _ in valid:
             if spath == other or other in spath.parents or spath in other.parents:
                 problems.append(f"section path {spath} overlaps section {other}")
@@ -378,15 +475,17 @@ def plan(
     planned: list[SectionPlan] = []
     for spath, section, section_url in valid:
         try:
-            result = _plan_section(root, spath, section, section_url, live, force, problems)
+            result = _plan_section(
+                root, spath, section, section_url, live, force, problems, warnings, content
+            )
         except OSError as exc:
             problems.append(f"{spath}: cannot read the section: {exc}")
             continue
         if result is not None:
             planned.append(result)
     if problems:
-        raise PublishError(*problems)
-    return Plan(root=root, sections=tuple(planned), force=force)
+        raise PublishError(*dict.fromkeys(problems))  # once each: one file can block many pages
+    return Plan(root=root, sections=tuple(planned), force=force, warnings=tuple(warnings))
 
 
 def check(planned: Plan) -> tuple[Change, ...]:
