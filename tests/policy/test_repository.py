@@ -10,12 +10,14 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from kubeflow_devtools.policy.cli import main
 from kubeflow_devtools.policy.discovery import discover
 from kubeflow_devtools.policy.kustomize import failure_cause
 from kubeflow_devtools.policy.scopes import crd_scope
 from tests.policy.test_kustomize import needs_kustomize
+from tests.policy.test_mesh import injector
 
 POD = """\
 apiVersion: v1
@@ -279,15 +281,8 @@ def test_diff_between_revisions_with_a_root_new_on_one_side(
         assert code == 1 and "new/pod.yaml" in out, (fmt, err)
 
 
-INJECTOR = """\
-apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: istio-sidecar-injector
-  namespace: istio-system
-data:
-  values: '{"pilot": {"cni": {"enabled": false}}}'
-"""
+INJECTOR = yaml.safe_dump(injector(cni=False))
+"""An injector ConfigMap as Istio's chart writes it (the sidecar template), CNI off."""
 
 NAMESPACE = """\
 apiVersion: v1
@@ -463,7 +458,7 @@ def test_a_change_to_the_assumed_mesh_selects_every_root(
     git(top, "add", "-A")
     git(top, "commit", "-qm", "init")
     monkeypatch.chdir(top)
-    write(top / "mesh/injector.yaml", INJECTOR.replace("false", "true"))
+    write(top / "mesh/injector.yaml", yaml.safe_dump(injector(cni=True)))
     _, out, _ = run([".", "--changed-since", "HEAD", "--format", "json", "--no-cache"], capsys)
     checked = {i["path"] for i in json.loads(out)["inputs"] if i["status"] == "checked"}
     assert {"app/overlay", "mesh"} <= checked
