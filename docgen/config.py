@@ -143,7 +143,8 @@ def sdk_from_table(sdk_id: str, table: Mapping[str, Any], source: str) -> SdkCon
     return SdkConfig(id=sdk_id, **values)
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file as a dict. Raises :class:`ConfigError` (naming it) if unreadable or invalid."""
     try:
         with path.open("rb") as handle:
             data: dict[str, Any] = tomllib.load(handle)
@@ -165,7 +166,7 @@ def load_config(root: Path, config_file: Path | None = None) -> dict[str, SdkCon
     for path in candidates:
         if path is None or (config_file is None and not path.is_file()):
             continue
-        data = _read_toml(path)
+        data = read_toml(path)
         table: Any = (
             data.get("tool", {}).get("docgen", {}) if path.name == "pyproject.toml" else data
         )

@@ -251,11 +251,13 @@ def test_model_modules_import_nothing_of_the_pipeline() -> None:
 def test_renderers_read_the_model_only() -> None:
     renderers = {m for m in modules() if m.startswith("kubeflow_devtools.policy.report")}
     assert len(renderers) == 7
+    # the mechanisms both halves share (kubeflow_devtools.sarif...) know neither half
+    shared = {m for m in modules() if m.count(".") == 1 and m.split(".")[1] not in HALVES}
     bad = [
         f"{name} imports {target}"
         for name in sorted(renderers)
         for target in sorted(imports_of(name))
-        if _ours(target) and target not in MODEL_MODULES | renderers
+        if _ours(target) and target not in MODEL_MODULES | renderers | shared
     ]
     assert not bad, "\n".join(bad)
 

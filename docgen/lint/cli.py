@@ -10,13 +10,15 @@ import sys
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 
 from kubeflow_devtools.atomic import write_atomic
 from kubeflow_devtools.cli import ArgumentParser, guard
-from kubeflow_devtools.docgen.config import DEFAULTS, SdkConfig
+from kubeflow_devtools.docgen.config import DEFAULTS, SdkConfig, load_config
 from kubeflow_devtools.docgen.lint.engine import LintReport, lint
 from kubeflow_devtools.docgen.lint.model import Problem
 from kubeflow_devtools.docgen.lint.report import RENDERERS
+from kubeflow_devtools.docgen.lint.settings import display_path, keep, load_settings, with_options
 from kubeflow_devtools.ratchet import absorbed, load_entries
 
 
@@ -54,6 +56,31 @@ def build_parser(prog: str = "docgen lint") -> argparse.ArgumentParser:
         "--baseline", metavar="FILE", help="JSON report of an earlier run: only new problems fail"
     )
     parser.add_argument(
+        "--show-baselined",
+        action="store_true",
+        help="list baselined problems too (the JSON report always does)",
+    )
+    parser.add_argument(
+        "--select",
+        action="append",
+        default=[],
+        metavar="RULES",
+        help="run only these rules (comma-separated ids; repeatable; replaces the config's)",
+    )
+    parser.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="RULES",
+        help="skip these rules (comma-separated ids; repeatable; replaces the config's)",
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="read [tool.docgen] from FILE (default: ./pyproject.toml, then ./docgen.toml)",
+    )
+    parser.add_argument(
         "--search-path",
         action="append",
         default=[],
@@ -83,19 +110,25 @@ def apply_baseline(
 
 
 def run_lint(args: argparse.Namespace, parser: argparse.ArgumentParser) -> LintReport:
-    """Lint what the arguments name."""
-    unknown = [s for s in args.sdks if s not in DEFAULTS]
+    """Lint what the arguments name, with the project's settings: the rules selected, files'
+    ignores applied, paths as reports show them (relative to the working directory, or to
+    the folder a package was found in)."""
+    sdks = load_config(Path.cwd(), args.config)
+    unknown = [s for s in args.sdks if s not in sdks]
     if unknown:
-        parser.error(f"unknown SDK {unknown[0]!r} (known: {', '.join(DEFAULTS)})")
-    jobs = [sdk_target(DEFAULTS[s]) for s in args.sdks]
+        parser.error(f"unknown SDK {unknown[0]!r} (known: {', '.join(sdks)})")
+    settings = with_options(load_settings(Path.cwd(), args.config), args.select, args.ignore)
+    jobs = [sdk_target(sdks[s]) for s in args.sdks]
     jobs += [(package, None) for package in args.package]
     if not jobs:
         jobs = [sdk_target(sdk) for sdk in DEFAULTS.values()]
     search = args.search_path or None
-    report = LintReport()
+    report = LintReport(show_baselined=args.show_baselined)
+    rules = settings.rules()
     for package, targets in jobs:
-        one = lint(package, targets, search, recursive=args.recursive and targets is None)
-        report.problems += one.problems
+        one = lint(package, targets, search, args.recursive and targets is None, rules)
+        shown = [replace(p, file=display_path(p.file, search or ())) for p in one.problems]
+        report.problems += [p for p in shown if keep(p, settings)]
         report.objects += one.objects
         report.packages += one.packages
     return report

@@ -9,6 +9,7 @@ its line.
 
 from __future__ import annotations
 
+import doctest
 import re
 import textwrap
 from dataclasses import dataclass, field
@@ -145,12 +146,16 @@ def _looks_like_type(text: str) -> bool:
 
 
 def example_blocks(parsed: ParsedDocstring | None) -> list[tuple[int, str]]:
-    """The code of the Examples section: fenced blocks and ``>>>`` lines, with first lines."""
+    """The code of the Examples section, with the file line each block starts on: fenced
+    blocks whole, and the doctest examples of the text around them as :mod:`doctest` reads
+    them (a ``>>>`` line with its ``...`` continuation lines is one example; the output lines
+    after it are not code)."""
     section = parsed.section("examples") if parsed else None
     if section is None:
         return []
     blocks: list[tuple[int, str]] = []
     code: list[str] = []
+    prose: list[tuple[int, str]] = []
     start = 0
     fenced = False
     for number, line in section.body:
@@ -160,11 +165,33 @@ def example_blocks(parsed: ParsedDocstring | None) -> list[tuple[int, str]]:
                 blocks.append((start, textwrap.dedent("\n".join(code))))
                 code = []
             else:
+                blocks += doctest_examples(prose)
+                prose = []
                 start = number + 1
             fenced = not fenced
             continue
         if fenced:
             code.append(line)
-        elif stripped.startswith(">>> ") or stripped.startswith("... "):
-            blocks.append((number, stripped[4:]))
-    return blocks
+        else:
+            prose.append((number, line))
+    return blocks + doctest_examples(prose)
+
+
+def doctest_examples(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The doctest examples in consecutive ``(file line, text)`` lines: each example's source
+    (continuation lines joined) with the file line of its ``>>>``. Text that doctest refuses
+    (a ``>>>`` without the space after it, a continuation line indented differently) is read
+    line by line, so that its code is still checked."""
+    if not any(">>>" in line for _, line in lines):
+        return []
+    first = lines[0][0]
+    text = "\n".join(line for _, line in lines)
+    try:
+        examples = doctest.DocTestParser().get_examples(textwrap.dedent(text))
+    except ValueError:
+        return [
+            (number, line.strip()[4:])
+            for number, line in lines
+            if line.strip().startswith((">>> ", "... "))
+        ]
+    return [(first + example.lineno, example.source) for example in examples]

@@ -18,6 +18,7 @@ import griffe
 from kubeflow_devtools.docgen.lint.docstrings import parse_google
 from kubeflow_devtools.docgen.lint.model import LintObject, Problem
 from kubeflow_devtools.docgen.lint.rules import RULES
+from kubeflow_devtools.docgen.lint.settings import marked
 from kubeflow_devtools.errors import ToolError
 
 SKIPPED_MODULE_SUFFIXES = ("_test", "_tests", "_pb2", "_pb2_grpc")
@@ -35,6 +36,14 @@ class LintReport:
     problems: list[Problem] = field(default_factory=list)
     objects: int = 0
     packages: list[str] = field(default_factory=list)
+    show_baselined: bool = True
+    """Whether reports for people (text, GitHub, SARIF, JUnit) list baselined problems; the
+    JSON report always does (it is the next baseline)."""
+
+    @property
+    def shown(self) -> list[Problem]:
+        """The problems reports for people list."""
+        return [p for p in self.problems if self.show_baselined or not p.baselined]
 
 
 def _first_line(obj: Any) -> int:
@@ -232,15 +241,18 @@ def lint_objects(
     objects: Iterable[LintObject], rules: Iterable[str] | None = None
 ) -> list[Problem]:
     """Run the rules (all, or those named) over the objects; each finding becomes a problem
-    of the rule that found it, on the object it was found in."""
-    chosen = [r for r in RULES if rules is None or r.id in set(rules)]
+    of the rule that found it, on the object it was found in, unless a ``# docgen:
+    ignore[rule]`` comment on its line or on the line defining the object turns it off."""
+    wanted = None if rules is None else set(rules)
+    chosen = [r for r in RULES if wanted is None or r.id in wanted]
     problems: list[Problem] = []
     for obj in objects:
         for rule in chosen:
-            problems.extend(
-                Problem(rule.id, obj.path, obj.file, finding.line or obj.line, finding.message)
-                for finding in rule.check(obj)
-            )
+            for finding in rule.check(obj):
+                line = finding.line or obj.line
+                if marked(obj.file, line, rule.id) or marked(obj.file, obj.line, rule.id):
+                    continue  # a ``# docgen: ignore[rule]`` mark on its line or the object's
+                problems.append(Problem(rule.id, obj.path, obj.file, line, finding.message))
     return problems
 
 
@@ -249,7 +261,9 @@ def lint(
     targets: Iterable[str] | None = None,
     search_paths: Iterable[str] | None = None,
     recursive: bool = False,
+    rules: Iterable[str] | None = None,
 ) -> LintReport:
-    """Lint one package (or some of its public objects; ``recursive``: every public module)."""
+    """Lint one package (or some of its public objects; ``recursive``: every public module)
+    with every rule, or only those named in ``rules``."""
     objects = collect(package, targets, search_paths, recursive)
-    return LintReport(lint_objects(objects), len(objects), [package])
+    return LintReport(lint_objects(objects, rules), len(objects), [package])

@@ -26,8 +26,10 @@ linting an SDK never runs its code or needs its dependencies. Over both default 
 about half a second (`benchmarks/lint_bench.py`).
 
 ```text
-docgen lint [SDK ...] [--package NAME] [--recursive] [--format text|json|github]
-            [--output FILE] [--baseline FILE] [--search-path DIR]
+docgen lint [SDK ...] [--package NAME] [--recursive]
+            [--format text|json|github|sarif|junit] [--output FILE]
+            [--baseline FILE] [--show-baselined] [--select RULES] [--ignore RULES]
+            [--config FILE] [--search-path DIR]
 python -m kubeflow_devtools.docgen.lint ...        # the same
 ```
 
@@ -41,7 +43,63 @@ python -m kubeflow_devtools.docgen.lint ...        # the same
 - Exit codes: 0 clean, 1 problems (not in the baseline), 2 usage or input error (an unknown
   package or SDK, an unreadable baseline), one line on standard error.
 - `--baseline FILE`: a JSON report of an earlier run; problems it has (matched by rule, object
-  and message, not by line) are marked `baselined` and do not fail the run.
+  and message, not by line) are marked `baselined` and do not fail the run. Only the JSON
+  report lists them (it is the next baseline); the others count them in one line and list
+  them with `--show-baselined` (SARIF as suppressed results, GitHub as notices).
+- Paths are relative to the working directory (run it at the repository's root, and GitHub
+  attaches annotations and SARIF results to the diff); a file of an installed package is shown
+  relative to the folder it was found in (`kubeflow/katib/api/katib_client.py`).
+- `--format sarif`: SARIF 2.1.0 for GitHub code scanning (every rule with its documentation;
+  fingerprints of rule, object and message, so a moved line is the same result);
+  `--format junit`: one test suite per package, one test case per object with problems.
+
+## Configuration
+
+`[tool.docgen.lint]` in `pyproject.toml` (or `[lint]` in `docgen.toml`; `--config FILE` reads
+another file), the way ruff is configured:
+
+```toml
+[tool.docgen.lint]
+select = ["unknown-parameter", "undocumented-parameter", "example-syntax"]  # default: all
+ignore = ["missing-return-annotation"]
+per-file-ignores = {"kubeflow/trainer/backends/*.py" = ["undocumented-raise"]}
+```
+
+`--select`/`--ignore` (comma-separated, repeatable) replace the file's lists. A pattern of
+`per-file-ignores` matches the path a report shows, or any trailing part of it. An unknown key
+or rule id is an error naming the file (exit 2). In the source, a comment
+`# docgen: ignore[rule-a, rule-b]` (or `# docgen: ignore` for every rule) on the line a problem
+points at, or on the `def`/`class` line of the object, drops that problem:
+
+```python
+def get_job_logs(self, name: str) -> Tuple[Dict[str, str], ...]:  # docgen: ignore[returns-mismatch]
+```
+
+The SDKs named on the command line are the built-in ones and those of `[tool.docgen.sdk.*]`
+(as for `docgen build`).
+
+## In CI and pre-commit
+
+`.pre-commit-hooks.yaml` has `docgen-lint` (the project's lint, on every commit that changes a
+Python file; give the package with `args`) and `docgen-publish-check` (the website is up to date
+with the SDKs). The GitHub Action `.github/actions/docgen` runs `docgen lint` with annotations
+and SARIF for code scanning, and optionally `docgen publish --check`:
+
+```yaml
+# .pre-commit-config.yaml of an SDK repository
+- repo: https://github.com/kubeflow/kubeflow-devtools
+  rev: v0.1.0
+  hooks:
+    - id: docgen-lint
+      args: [--package, kubeflow, --recursive, --search-path, .]
+```
+
+```yaml
+# a workflow step
+- uses: kubeflow/kubeflow-devtools/.github/actions/docgen@v0.1.0
+  with:
+    lint-args: --package kubeflow --recursive --search-path .
+```
 
 Docstrings are read with the grammar `docgen build` renders them with
 (`kubeflow_devtools.docgen.grammar`): the section titles are napoleon's (`Args:`, `Returns:`,
@@ -70,7 +128,7 @@ JSON_REPORT = """\
               "byRule": {"unknown-parameter": 2, "unparsed-section": 3}},
   "problems": [
     {"rule": "unknown-parameter", "object": "kubeflow.katib.KatibClient.get_trial_metrics",
-     "file": ".../kubeflow/katib/api/katib_client.py", "line": 1566,
+     "file": "kubeflow/katib/api/katib_client.py", "line": 1566,
      "message": "documents parameter 'db-manager-address', which get_trial_metrics() does not have (did you mean 'db_manager_address'?)",
      "baselined": false}
   ]
@@ -79,8 +137,9 @@ JSON_REPORT = """\
 
 `object` is the public path (`kubeflow.katib.KatibClient.get_trial_metrics`, not the module that
 defines it); `line` is the line of the offending docstring entry (or of the `def` for problems
-about the whole function). Fields are only added within a version. `--format github` prints
-`::error file=...,line=...,title=docgen RULE::object: message` workflow annotations.
+about the whole function); `file` is shown as described above. Fields are only added within a
+version. `--format github` prints `::error file=...,line=...,title=docgen RULE::object: message`
+workflow annotations.
 """  # noqa: E501 (the example's message is one JSON string)
 
 

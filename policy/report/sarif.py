@@ -11,38 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-from pathlib import PurePath
 from typing import Any
 
 from kubeflow_devtools.policy.model.findings import DOCS_URL, Finding, RuleInfo
 from kubeflow_devtools.policy.model.report import Report
+from kubeflow_devtools.sarif import SARIF_SCHEMA, artifact_uri, tool_version
 
-SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "note": "note"}
-
-
-def tool_version() -> str:
-    """The installed version of kubeflow-devtools."""
-    from importlib.metadata import PackageNotFoundError, version  # slow to import: on use
-
-    try:
-        return version("kubeflow-devtools")
-    except PackageNotFoundError:
-        return "0+unknown"
-
-
-def artifact_uri(file: str) -> str:
-    """A file name as a SARIF artifact URI: relative where possible, forward slashes."""
-    path = PurePath(file)
-    if path.is_absolute():
-        try:
-            path = PurePath(os.path.relpath(path))
-        except ValueError:
-            return path.as_uri()
-        if path.parts and path.parts[0] == "..":
-            return PurePath(os.path.abspath(file)).as_uri()
-    return path.as_posix().removeprefix("./")
 
 
 def _rule(rule: RuleInfo) -> dict[str, Any]:

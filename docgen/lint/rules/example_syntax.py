@@ -1,7 +1,9 @@
 """Readers copy examples; one that is not valid Python is a bug in the documentation.
 
-The code of the Examples section is checked: fenced blocks, and `>>>` lines one by one. A block
-that starts with `$`, `{` or `[` is a shell session or JSON, not Python, and is left alone.
+The code of the Examples section is checked: fenced blocks whole, and doctest examples as
+`doctest` reads them (a `>>>` line and its `...` continuation lines are one statement; the
+expected output after them is not code). A block that starts with `$`, `{` or `[` is a shell
+session or JSON, not Python, and is left alone.
 """
 
 from __future__ import annotations
