@@ -14,7 +14,13 @@ from pathlib import Path
 
 from kubeflow_devtools.cli import ArgumentParser, entry_point, guard
 from kubeflow_devtools.docgen.build import BuildError, build
-from kubeflow_devtools.docgen.config import ConfigError, SdkConfig, adhoc_sdk, load_config
+from kubeflow_devtools.docgen.config import (
+    ConfigError,
+    SdkConfig,
+    adhoc_sdk,
+    default_sdks,
+    load_config,
+)
 from kubeflow_devtools.docgen.hugo.publish import DEFAULT_WAIT
 
 
@@ -79,7 +85,17 @@ def _select(args: argparse.Namespace) -> list[SdkConfig]:
     unknown = [s for s in args.sdks if s not in configured]
     if unknown:
         raise ConfigError(f"unknown SDK(s): {', '.join(unknown)} (known: {', '.join(configured)})")
-    return [configured[s] for s in args.sdks] if args.sdks else list(configured.values())
+    if args.sdks:
+        return [configured[s] for s in args.sdks]
+    if args.command == "publish":  # the CI gate: every enabled SDK, installed or an error
+        return [sdk for sdk in configured.values() if sdk.enabled]
+    chosen, missing = default_sdks(configured)
+    for sdk in missing:
+        print(f"docgen: skipping {sdk.id}: {sdk.distribution} is not installed", file=sys.stderr)
+    if not chosen:
+        names = ", ".join(f"{s.id} ({s.distribution})" for s in missing) or "none is enabled"
+        raise ConfigError(f"no configured SDK is installed: {names}; install one or use --package")
+    return chosen
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -50,6 +50,8 @@ class SdkConfig:
     website_content: str = "content/en"
     website_title: str = "Python SDK"
     website_weight: int = 100
+    enabled: bool = True
+    """Built when no SDK is named (``enabled = false`` turns a built-in one off)."""
 
     @property
     def api_paths(self) -> tuple[str, ...]:
@@ -126,6 +128,10 @@ def sdk_from_table(sdk_id: str, table: Mapping[str, Any], source: str) -> SdkCon
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise ConfigError(f"{source}: sdk {sdk_id!r}: 'api' must be a list of strings")
             values[key] = tuple(value)
+        elif key == "enabled":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{source}: sdk {sdk_id!r}: 'enabled' must be true or false")
+            values[key] = value
         elif key == "website_weight":
             if not isinstance(value, int) or isinstance(value, bool):
                 raise ConfigError(f"{source}: sdk {sdk_id!r}: 'website_weight' must be an integer")
@@ -180,6 +186,41 @@ def load_config(root: Path, config_file: Path | None = None) -> dict[str, SdkCon
                 raise ConfigError(f"{path}: sdk {sdk_id!r} must be a table")
             sdks[sdk_id] = sdk_from_table(sdk_id, sdk_table, str(path))
     return sdks
+
+
+def installed(sdk: SdkConfig) -> bool:
+    """Whether the SDK's distribution is installed (an SDK without one is assumed to be).
+
+    Args:
+        sdk: The SDK definition.
+
+    Returns:
+        ``True`` when ``importlib.metadata`` finds its distribution.
+    """
+    if sdk.distribution is None:
+        return True
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        distribution(sdk.distribution)
+    except PackageNotFoundError:
+        return False
+    return True
+
+
+def default_sdks(configured: Mapping[str, SdkConfig]) -> tuple[list[SdkConfig], list[SdkConfig]]:
+    """What ``docgen build`` builds when no SDK is named: the enabled SDKs that are installed,
+    and the enabled ones left out because they are not (the legacy Katib and Training SDKs and
+    the unified ``kubeflow`` SDK cannot share an environment).
+
+    Args:
+        configured: The SDKs of :func:`load_config`.
+
+    Returns:
+        ``(to build, not installed)``.
+    """
+    enabled = [sdk for sdk in configured.values() if sdk.enabled]
+    return [s for s in enabled if installed(s)], [s for s in enabled if not installed(s)]
 
 
 def adhoc_sdk(package: str) -> SdkConfig:

@@ -118,3 +118,34 @@ def test_cli_builds_the_fixture_package(tmp_path: Path, capsys: pytest.CaptureFi
     assert (out / "html" / "fixturesdk" / "Client.html").is_file()
     assert main(["build", "--package", "fixturesdk", "--out", str(out), "-q"]) == 0
     assert "up to date" in capsys.readouterr().out
+
+
+def test_enabled_sdks_that_are_installed_are_built_by_default(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Built-ins can be turned off, and an SDK whose distribution is not installed (the legacy
+    SDKs next to the unified ``kubeflow`` one) is skipped with a note, not a failed import."""
+    (tmp_path / "docgen.toml").write_text(
+        "[sdk.katib]\nenabled = false\n[sdk.training]\nenabled = false\n"
+        '[sdk.fix]\npackage = "fixturesdk"\n'
+        '[sdk.gone]\npackage = "nosuchsdk"\ndistribution = "no-such-distribution-here"\n'
+    )
+    out = tmp_path / "site"
+    assert main(["build", "--root", str(tmp_path), "--out", str(out), "-q"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("docgen: fix: built ")
+    assert captured.err == "docgen: skipping gone: no-such-distribution-here is not installed\n"
+    assert (out / "html" / "fix" / "Client.html").is_file()
+    (tmp_path / "docgen.toml").write_text(
+        "[sdk.katib]\nenabled = false\n[sdk.training]\nenabled = false\n"
+        '[sdk.gone]\npackage = "nosuchsdk"\ndistribution = "no-such-distribution-here"\n'
+    )
+    assert main(["build", "--root", str(tmp_path), "--out", str(out), "-q"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1] == (
+        "docgen: error: no configured SDK is installed: gone (no-such-distribution-here); "
+        "install one or use --package"
+    )
+    (tmp_path / "docgen.toml").write_text("[sdk.katib]\nenabled = 1\n")
+    assert main(["build", "--root", str(tmp_path), "--out", str(out), "-q"]) == 2
+    assert "'enabled' must be true or false" in capsys.readouterr().err
