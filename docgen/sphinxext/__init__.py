@@ -8,23 +8,60 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from kubeflow_devtools.docgen.sphinxext import constants, defects, normalize, xref
+from kubeflow_devtools.docgen.lint.live import live_problems
+from kubeflow_devtools.docgen.lint.model import LintObject, Problem
+from kubeflow_devtools.docgen.sphinxext import constants, defects, normalize, truth, xref
+
+_BUILD_MARKUP_KINDS = {"backtick": "broken-markup", "unclosed-fence": "broken-markup"}
+"""The normalizer's markup defects, by the lint rule that reports them on functions and classes
+(where the rule runs, the rule's report is kept and the normalizer's dropped)."""
+
+
+def render_docstring(
+    lines: list[str], name: str, what: str, obj: Any
+) -> tuple[list[str], list[normalize.Defect]]:
+    """One docstring as the reference shows it, and its defects: one model for build and lint.
+
+    Args:
+        lines: Autodoc's prepared docstring lines.
+        name: The documented (public) dotted name.
+        what: Autodoc's kind of object (``class``, ``function``, ``method``, ``data``...).
+        obj: The live object.
+
+    Returns:
+        The lines after the Markdown repairs of
+        :func:`~kubeflow_devtools.docgen.sphinxext.normalize.normalize` and the code's truth of
+        :func:`~kubeflow_devtools.docgen.sphinxext.truth.show_the_code`; the defects: what
+        ``docgen lint``'s rules find in the object (same rule ids and messages), then what only
+        the build sees (indentation, directives, annotations naming nothing).
+    """
+    if what in {"data", "attribute"} and constants.is_type_docstring(obj, lines):
+        module, _, attr = name.rpartition(".")
+        lines = constants.comment_doc(module, attr)
+    model: LintObject | None = None
+    problems: list[Problem] = []
+    if what in {"function", "method", "class"}:
+        model, problems = live_problems(obj, name)
+    fixed, found = normalize.normalize(lines, name)
+    if model is not None:
+        fixed = truth.show_the_code(fixed, model, problems)
+        found = [d for d in found if d.kind not in _BUILD_MARKUP_KINDS]
+        found = [normalize.Defect(name, p.rule, p.message) for p in problems] + found
+    else:
+        found = [
+            normalize.Defect(d.object, _BUILD_MARKUP_KINDS.get(d.kind, d.kind), d.message)
+            for d in found
+        ]
+    if what in {"function", "method", "class"} and callable(obj):
+        found += forward_reference_defects(name, obj)
+    return fixed, list(dict.fromkeys(found))
 
 
 def _process_docstring(
     app: Sphinx, what: str, name: str, obj: Any, options: Any, lines: list[str]
 ) -> None:
-    if what in {"data", "attribute"} and constants.is_type_docstring(obj, lines):
-        module, _, attr = name.rpartition(".")
-        lines[:] = constants.comment_doc(module, attr)
-    if what in {"class", "function", "method"} and not any(line.strip() for line in lines):
-        defects.record(app.env, normalize.Defect(name, "docstring", "no docstring"))
-    fixed, found = normalize.normalize(
-        lines, name, obj if what in {"function", "method", "class"} else None
-    )
+    fixed, found = render_docstring(lines, name, what, obj)
     lines[:] = fixed
-    if what in {"function", "method", "class"} and callable(obj):
-        found += forward_reference_defects(name, obj)
     for defect in found:
         defects.record(app.env, defect)
 

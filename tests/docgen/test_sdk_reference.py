@@ -192,10 +192,11 @@ def test_docstring_defects_are_reported(sdk_site: BuildResult) -> None:
     messages = {(d["object"], d["kind"], d["message"]) for d in sdk_site.defects}
     assert (
         "kubeflow.katib.KatibClient.get_trial_metrics",
-        "parameter",
-        "documents parameter 'db-manager-address', not in the signature",
+        "unknown-parameter",
+        "documents parameter 'db-manager-address', which get_trial_metrics() does not have"
+        " (did you mean 'db_manager_address'?)",
     ) in messages
-    assert any(d["kind"] == "backtick" for d in sdk_site.defects)
+    assert any(d["kind"] == "broken-markup" for d in sdk_site.defects)
     assert any(
         d["kind"] == "annotation" and "HuggingFaceModelParams" in d["message"]
         for d in sdk_site.defects
