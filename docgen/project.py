@@ -319,6 +319,10 @@ typehints_document_rtype = True
 typehints_use_rtype = True
 always_document_param_types = False
 typehints_defaults = None
+# signatures carry the types and the return type, one parameter per line when long
+typehints_use_signature = True
+typehints_use_signature_return = True
+python_maximum_signature_line_length = 88
 
 docgen_code = {code_hash()!r}
 docgen_sdks = {json.dumps(sdks, indent=4, sort_keys=True)}

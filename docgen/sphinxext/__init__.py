@@ -10,7 +10,14 @@ from sphinx.application import Sphinx
 
 from kubeflow_devtools.docgen.lint.live import live_problems
 from kubeflow_devtools.docgen.lint.model import LintObject, Problem
-from kubeflow_devtools.docgen.sphinxext import constants, defects, normalize, truth, xref
+from kubeflow_devtools.docgen.sphinxext import (
+    constants,
+    defaults,
+    defects,
+    normalize,
+    truth,
+    xref,
+)
 
 _BUILD_MARKUP_KINDS = {"backtick": "broken-markup", "unclosed-fence": "broken-markup"}
 """The normalizer's markup defects, by the lint rule that reports them on functions and classes
@@ -52,6 +59,12 @@ def render_docstring(
             normalize.Defect(d.object, _BUILD_MARKUP_KINDS.get(d.kind, d.kind), d.message)
             for d in found
         ]
+    if what == "data":  # a constant: its comment, then its value's type
+        fixed = (
+            [*fixed, "", constants.type_line(obj)]
+            if any(x.strip() for x in fixed)
+            else [constants.type_line(obj)]
+        )
     if what in {"function", "method", "class"} and callable(obj):
         found += forward_reference_defects(name, obj)
     return fixed, list(dict.fromkeys(found))
@@ -112,5 +125,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_builder(HugoBuilder)
     app.connect("autodoc-process-docstring", _process_docstring, priority=100)
     defects.setup(app)
+    defaults.setup(app)
     xref.setup(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

@@ -106,7 +106,7 @@ def test_fixture_site_renders_what_was_written(fixture_site: BuildResult) -> Non
     assert body.find("code", string="V1Widget") is not None
     # the constructor is documented with its class, its default as written
     constructor = entry(page, "fixturesdk.Client")
-    assert "namespace=_default_namespace()" in constructor.get_text()
+    assert "namespace: str = _default_namespace()" in constructor.get_text()
     assert "import logging" in body_of(constructor).select_one("div.highlight pre").get_text()
     # kubernetes.client types link to the client's model docs, typing to docs.python.org
     pods = body_of(entry(page, "fixturesdk.Client.pods"))
@@ -149,4 +149,4 @@ def test_fixture_defects(fixture_site: BuildResult) -> None:
 def test_fixture_constant_documented_by_its_comment(fixture_site: BuildResult) -> None:
     page = soup(fixture_site.html / "fixturesdk/constants.html")
     text = body_of(entry(page, "fixturesdk.DEFAULT_NAMESPACE")).get_text()
-    assert text.strip() == "The namespace used when none is given."
+    assert " ".join(text.split()) == "The namespace used when none is given. A value of type str."

@@ -140,3 +140,118 @@ def test_build_and_lint_report_the_same_defects(sdk_site: BuildResult) -> None:
     built = {(d["kind"], d["object"], d["message"]) for d in sdk_site.defects}
     assert len(linted) > 30
     assert {row for row in built if row[0] in RULE_IDS} == linted
+
+
+def _source_defaults(function: object) -> dict[str, object]:
+    """A function's defaults as Python evaluated them (``__defaults__``/``__kwdefaults__``,
+    which autodoc leaves alone; it replaces ``__signature__``)."""
+    code = function.__code__  # type: ignore[attr-defined]
+    names = code.co_varnames[: code.co_argcount]
+    positional = function.__defaults__ or ()  # type: ignore[attr-defined]
+    found = dict(zip(names[len(names) - len(positional) :], positional, strict=True))
+    found.update(function.__kwdefaults__ or {})  # type: ignore[attr-defined]
+    return found
+
+
+def _shown_defaults(dt: Tag) -> dict[str, Tag]:
+    shown = {}
+    for param in dt.find_all("em", class_="sig-param"):
+        name = param.find("span", class_="n")
+        default = param.find("span", class_="default_value")
+        if name is not None and default is not None:
+            shown[name.get_text()] = default
+    return shown
+
+
+@pytest.mark.parametrize(
+    ("module", "cls", "page"),
+    [
+        ("kubeflow.katib", "KatibClient", "katib/KatibClient.html"),
+        ("kubeflow.training", "TrainingClient", "training/TrainingClient.html"),
+    ],
+)
+def test_constant_defaults_show_their_value(
+    sdk_site: BuildResult, module: str, cls: str, page: str
+) -> None:
+    """Every default written as a module constant (``timeout=constants.DEFAULT_TIMEOUT``)
+    shows the value Python gives it (``timeout=120``)."""
+    import importlib
+
+    client = getattr(importlib.import_module(module), cls)
+    html = soup(sdk_site.html / page)
+    timeouts = 0
+    for name, function in vars(client).items():
+        if name.startswith("_") or not inspect.isfunction(function):
+            continue
+        source = inspect.getsource(function)
+        shown = _shown_defaults(entry(html, f"{module}.{cls}.{name}"))
+        for param, value in _source_defaults(function).items():
+            if re.search(rf"\b{param}\s*(:[^=]*)?=\s*constants\.[A-Z_]+\s*[,)]", source):
+                assert shown[param].get_text() == repr(value), (name, param)
+                timeouts += param == "timeout"
+    assert timeouts > 10
+
+
+def test_a_documented_constant_default_links_to_its_entry(sdk_site: BuildResult) -> None:
+    from kubeflow.katib import KatibClient
+    from kubeflow.training import TrainingClient
+
+    page = soup(sdk_site.html / "training/TrainingClient.html")
+    shown = _shown_defaults(entry(page, "kubeflow.training.TrainingClient.get_job_logs"))
+    timeout = _source_defaults(TrainingClient.get_job_logs)["timeout"]
+    assert shown["timeout"].get_text() == repr(timeout) == "120"
+    link = shown["timeout"].find("a")
+    assert link is not None
+    assert link["href"] == "constants.html#kubeflow.training.constants.constants.DEFAULT_TIMEOUT"
+    katib = soup(sdk_site.html / "katib/KatibClient.html")
+    tune = _shown_defaults(entry(katib, "kubeflow.katib.KatibClient.tune"))
+    image = _source_defaults(KatibClient.tune)["base_image"]
+    assert tune["base_image"].get_text() == repr(image)
+    assert (
+        tune["base_image"].find("a")["href"] == "constants.html#kubeflow.katib.BASE_IMAGE_PYTORCH"
+    )
+    # a dict written with constants shows their values
+    storage = _source_defaults(KatibClient.tune)["storage_config"]
+    assert tune["storage_config"].get_text() == repr(storage)
+
+
+def test_signatures_show_types_and_return_type_one_parameter_per_line(
+    sdk_site: BuildResult,
+) -> None:
+    from kubeflow.training import TrainingClient
+
+    page = soup(sdk_site.html / "training/TrainingClient.html")
+    dt = entry(page, "kubeflow.training.TrainingClient.get_job_logs")
+    hints = TrainingClient.get_job_logs.__annotations__
+    annotations = {
+        p.find("span", class_="n").get_text(): p for p in dt.find_all("em", class_="sig-param")
+    }
+    assert set(annotations) == set(hints) - {"return"}
+    for name, param in annotations.items():
+        shown = param.get_text().split(":", 1)[1].split("=")[0]
+        assert shown.strip(), name  # every parameter shows its annotation
+    returns = dt.find("span", class_="sig-return")
+    assert returns is not None
+    expected = str(hints["return"]).replace("typing.", "")
+    assert returns.get_text().replace("→", "").replace(" ", "") == expected.replace(" ", "")
+    # a long signature: one parameter per line
+    katib = soup(sdk_site.html / "katib/KatibClient.html")
+    tune = entry(katib, "kubeflow.katib.KatibClient.tune")
+    assert len(tune.select("dl > dd > em.sig-param")) == len(params_of(tune)) > 20
+
+
+def test_constants_show_value_and_type_not_the_values_class_docs(sdk_site: BuildResult) -> None:
+    from kubeflow.training.constants import constants
+
+    page = soup(sdk_site.html / "training/constants.html")
+    dt = entry(page, "kubeflow.training.constants.constants.STORAGE_INITIALIZER_VOLUME_MOUNT")
+    body = body_of(dt).get_text(" ")
+    value = constants.STORAGE_INITIALIZER_VOLUME_MOUNT
+    assert type(value).__name__ == "V1VolumeMount"
+    assert (type(value).__doc__ or "").split(".")[0].strip() not in body
+    assert "openapi_types" not in page.get_text() and "attribute_map" not in page.get_text()
+    assert "V1VolumeMount" in body
+    assert value.mount_path in dt.get_text()
+    timeout = entry(page, "kubeflow.training.constants.constants.DEFAULT_TIMEOUT")
+    assert repr(constants.DEFAULT_TIMEOUT) in timeout.get_text()
+    assert "int" in body_of(timeout).get_text()
