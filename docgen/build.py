@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from kubeflow_devtools.cli import describe_os_error
+from kubeflow_devtools.docgen import signature_types
 from kubeflow_devtools.docgen.config import SdkConfig
 from kubeflow_devtools.docgen.hugo.settings import DEFAULT, MarkdownSettings
 from kubeflow_devtools.docgen.inventory import Inventory, collect
@@ -248,8 +249,17 @@ def _build(
         pages = sum(1 for _ in html.rglob("*.html")) if "html" in chosen else 0
         return BuildResult(html, (), pages, (), _read_defects(out / chosen[0]),
                            time.perf_counter() - started, True, out / "hugo")  # fmt: skip
-    inventories = [collect(sdk) for sdk in sdks]
-    project = write_project(inventories, cache / "src")
+    inventories, found, mocked = signature_types.add_pages([collect(sdk) for sdk in sdks])
+    names: dict[str, dict[str, str]] = {}
+    unresolved: dict[str, list[str]] = {}
+    for item in found:
+        if item.canonical is not None:
+            names.setdefault(item.owner, {})[item.name] = item.canonical
+        else:
+            unresolved.setdefault(item.owner, []).append(
+                f"the signature names {item.name!r}, which has no page: {item.reason}"
+            )
+    project = write_project(inventories, cache / "src", names, unresolved, mocked)
     if status is not None:
         read = ", ".join(f"{inv.sdk.id} {inv.version}" for inv in inventories)
         print(f"docgen: {read}: {len(project.pages)} pages; running Sphinx", file=status)

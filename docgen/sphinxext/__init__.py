@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 import inspect
+import re
 import typing
+from collections.abc import Callable
 from typing import Any
 
 from sphinx.application import Sphinx
@@ -24,8 +27,58 @@ _BUILD_MARKUP_KINDS = {"backtick": "broken-markup", "unclosed-fence": "broken-ma
 (where the rule runs, the rule's report is kept and the normalizer's dropped)."""
 
 
+def _documented_paths(app: Sphinx) -> frozenset[str]:
+    canonical: dict[str, str] = app.config.docgen_canonical
+    return frozenset(canonical) | frozenset(canonical.values())
+
+
+_CODE_PATH = re.compile(r"``([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)``")
+
+
+def link_code_paths(
+    lines: list[str], documented: frozenset[str], report: Callable[[str], None]
+) -> list[str]:
+    """Inline code that is the dotted path of a documented object becomes a link to it
+    (``kubeflow.storage_initializer.hugging_face.HuggingFaceModelParams`` in ``train``'s text).
+
+    A path that names nothing, but whose last name is a documented class defined below its
+    package (``kubeflow.storage_initializer.HuggingFaceTrainerParams``, defined in
+    ``kubeflow.storage_initializer.hugging_face``), is shown as the real path, linked, and
+    reported.
+    """
+
+    def link(match: re.Match[str]) -> str:
+        path = match.group(1)
+        if path in documented:
+            return f":py:obj:`{path}`"
+        package, _, name = path.rpartition(".")
+        real = sorted(
+            d for d in documented if d.startswith(package + ".") and d.rpartition(".")[2] == name
+        )
+        if len(real) == 1 and _resolve_path(path) is None:
+            report(f"names {path!r}, which does not exist: it is {real[0]!r}")
+            return f":py:obj:`{real[0]}`"
+        return match.group(0)
+
+    mask = normalize.literal_mask(lines)
+    return [line if mask[i] else _CODE_PATH.sub(link, line) for i, line in enumerate(lines)]
+
+
+def _resolve_path(path: str) -> Any:
+    parts = path.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            value: Any = importlib.import_module(".".join(parts[:cut]))
+        except Exception:
+            continue
+        for part in parts[cut:]:
+            value = getattr(value, part, None)
+        return value
+    return None
+
+
 def render_docstring(
-    lines: list[str], name: str, what: str, obj: Any
+    lines: list[str], name: str, what: str, obj: Any, documented: frozenset[str] = frozenset()
 ) -> tuple[list[str], list[normalize.Defect]]:
     """One docstring as the reference shows it, and its defects: one model for build and lint.
 
@@ -34,6 +87,8 @@ def render_docstring(
         name: The documented (public) dotted name.
         what: Autodoc's kind of object (``class``, ``function``, ``method``, ``data``...).
         obj: The live object.
+        documented: The dotted paths (canonical and public) the reference documents: inline
+            code naming one links to it.
 
     Returns:
         The lines after the Markdown repairs of
@@ -59,6 +114,10 @@ def render_docstring(
             normalize.Defect(d.object, _BUILD_MARKUP_KINDS.get(d.kind, d.kind), d.message)
             for d in found
         ]
+    if documented:
+        fixed = link_code_paths(
+            fixed, documented, lambda m: found.append(normalize.Defect(name, "reference", m))
+        )
     if what == "data":  # a constant: its comment, then its value's type
         fixed = (
             [*fixed, "", constants.type_line(obj)]
@@ -73,8 +132,10 @@ def render_docstring(
 def _process_docstring(
     app: Sphinx, what: str, name: str, obj: Any, options: Any, lines: list[str]
 ) -> None:
-    fixed, found = render_docstring(lines, name, what, obj)
+    fixed, found = render_docstring(lines, name, what, obj, _documented_paths(app))
     lines[:] = fixed
+    for message in app.config.docgen_unresolved_types.get(name, ()):
+        found.append(normalize.Defect(name, "unlinked-type", message))
     for defect in found:
         defects.record(app.env, defect)
 
@@ -120,6 +181,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("docgen_hugo", {}, "", types=[dict])
     app.add_config_value("docgen_summaries", {}, "", types=[dict])
     app.add_config_value("docgen_markdown", {}, "", types=[dict])
+    app.add_config_value("docgen_unresolved_types", {}, "env", types=[dict])
     from kubeflow_devtools.docgen.hugo.builder import HugoBuilder
 
     app.add_builder(HugoBuilder)

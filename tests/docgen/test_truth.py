@@ -137,6 +137,12 @@ def test_build_and_lint_report_the_same_defects(sdk_site: BuildResult) -> None:
     for sdk in DEFAULTS.values():
         package, targets = sdk_target(sdk)
         linted |= {(p.rule, p.object, p.message) for p in lint(package, targets).problems}
+    # the classes signatures name, which the build documents where they are defined
+    types = [t.path for inv in sdk_site.inventories for t in inv.types]
+    assert len(types) == 4
+    for path in types:
+        package = path.rsplit(".", 2)[0]
+        linted |= {(p.rule, p.object, p.message) for p in lint(package, [path]).problems}
     built = {(d["kind"], d["object"], d["message"]) for d in sdk_site.defects}
     assert len(linted) > 30
     assert {row for row in built if row[0] in RULE_IDS} == linted
@@ -255,3 +261,66 @@ def test_constants_show_value_and_type_not_the_values_class_docs(sdk_site: Build
     timeout = entry(page, "kubeflow.training.constants.constants.DEFAULT_TIMEOUT")
     assert repr(constants.DEFAULT_TIMEOUT) in timeout.get_text()
     assert "int" in body_of(timeout).get_text()
+
+
+def _forward_names(annotation: object) -> set[str]:
+    import typing
+
+    if isinstance(annotation, typing.ForwardRef):
+        return {annotation.__forward_arg__}
+    names: set[str] = set()
+    for arg in typing.get_args(annotation):
+        names |= _forward_names(arg)
+    return names
+
+
+def test_types_in_signatures_have_pages_linked_from_tune_and_train(
+    sdk_site: BuildResult,
+) -> None:
+    """``tune``'s annotations name classes its module never imports; ``tune`` imports them in
+    its body. Each gets a page where it is defined, linked from ``tune``'s signature and from
+    ``train``'s text, which names them by their path."""
+    import ast
+
+    from kubeflow.katib import KatibClient
+
+    names: set[str] = set()
+    for annotation in KatibClient.tune.__annotations__.values():
+        names |= _forward_names(annotation)
+    assert names == {
+        "HuggingFaceModelParams",
+        "HuggingFaceDatasetParams",
+        "HuggingFaceTrainerParams",
+        "S3DatasetParams",
+    }
+    defined = {
+        alias.name: f"{node.module}.{alias.name}"
+        for node in ast.walk(
+            ast.parse(inspect.cleandoc("\n" + inspect.getsource(KatibClient.tune)))
+        )
+        if isinstance(node, ast.ImportFrom) and node.module
+        for alias in node.names
+        if alias.name in names
+    }
+    assert set(defined) == names
+    tune = entry(soup(sdk_site.html / "katib/KatibClient.html"), "kubeflow.katib.KatibClient.tune")
+    signature_links = {a.get_text(): a["href"] for a in tune.find_all("a")}
+    train = entry(
+        soup(sdk_site.html / "training/TrainingClient.html"),
+        "kubeflow.training.TrainingClient.train",
+    )
+    train_links = {a["href"].rpartition("#")[2] for a in body_of(train).find_all("a")}
+    for name, canonical in defined.items():
+        page = sdk_site.html / "katib" / f"{name}.html"
+        assert page.is_file(), name
+        entry(soup(page), canonical)  # the class is documented on it, at its defining path
+        assert signature_links[name] == f"{name}.html#{canonical}"
+        assert canonical in train_links, name
+    kinds = {(d["object"], d["kind"]) for d in sdk_site.defects}
+    for canonical in defined.values():  # the SDK's fault: no docstring
+        assert (canonical, "missing-docstring") in kinds
+    assert not [
+        d
+        for d in sdk_site.defects
+        if d["kind"] == "reference" and d["message"].split("'")[1] in names
+    ]
