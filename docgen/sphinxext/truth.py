@@ -71,7 +71,14 @@ def fix_parameters(lines: list[str], model: LintObject, rules: set[str]) -> list
         return lines
     names = set(model.parameters)
     out = list(lines)
-    for title, end in reversed(_sections(out, "args")):
+    sections = _sections(out, "args")
+    everywhere = {
+        m.group(3)
+        for title, end in sections
+        for s, _ in _entries(out, title, end)
+        if (m := _ENTRY.match(out[s]))
+    }
+    for number, (title, end) in enumerate(reversed(sections)):
         entries = _entries(out, title, end)
         documented = {m.group(3) for s, _ in entries if (m := _ENTRY.match(out[s]))}
         for start, stop in reversed(_entries(out, title, end)):
@@ -88,8 +95,10 @@ def fix_parameters(lines: list[str], model: LintObject, rules: set[str]) -> list
             else:
                 del out[start:stop]
                 end -= stop - start
-        if "undocumented-parameter" in rules and model.arguments is not None:
-            missing = [name for name in model.arguments if name not in documented]
+        everywhere |= documented
+        if number == 0 and "undocumented-parameter" in rules and model.arguments is not None:
+            # listed once, in the last Args section (a class's lines hold its constructor's too)
+            missing = [name for name in model.arguments if name not in everywhere]
             indent = " " * next((_indent(out[s]) for s, _ in _entries(out, title, end)), 4)
             out[end:end] = [f"{indent}{name}: {NOT_DOCUMENTED}" for name in missing]
     return out
