@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from kubeflow_devtools.cli import describe_os_error
+from kubeflow_devtools.docgen import signature_types
 from kubeflow_devtools.docgen.config import SdkConfig
 from kubeflow_devtools.docgen.hugo.settings import DEFAULT, MarkdownSettings
 from kubeflow_devtools.docgen.inventory import Inventory, collect
@@ -248,19 +249,85 @@ def _build(
         pages = sum(1 for _ in html.rglob("*.html")) if "html" in chosen else 0
         return BuildResult(html, (), pages, (), _read_defects(out / chosen[0]),
                            time.perf_counter() - started, True, out / "hugo")  # fmt: skip
-    inventories = [collect(sdk) for sdk in sdks]
-    project = write_project(inventories, cache / "src")
+    inventories, found, mocked = signature_types.add_pages([collect(sdk) for sdk in sdks])
+    names: dict[str, dict[str, str]] = {}
+    unresolved: dict[str, list[str]] = {}
+    for item in found:
+        if item.canonical is not None:
+            names.setdefault(item.owner, {})[item.name] = item.canonical
+        else:
+            unresolved.setdefault(item.owner, []).append(
+                f"the signature names {item.name!r}, which has no page: {item.reason}"
+            )
+    project = write_project(inventories, cache / "src", names, unresolved, mocked)
     if status is not None:
         read = ", ".join(f"{inv.sdk.id} {inv.version}" for inv in inventories)
         print(f"docgen: {read}: {len(project.pages)} pages; running Sphinx", file=status)
     stamp_file.unlink(missing_ok=True)
+    _forget_failed_build(cache)
+    pending = cache / PENDING
+    pending.write_text("a build is running or failed: its cache is not to be trusted\n")
+    try:
+        warnings = _run_formats(project.root, cache, chosen, status, nitpicky, warnings_as_errors,
+                                jobs, settings)  # fmt: skip
+    except BaseException:
+        _forget_failed_build(cache)
+        raise
+    for fmt in chosen:
+        _publish(cache / fmt, out / fmt)
+    if not warnings:  # warnings that were not errors: the next build re-reads every page
+        pending.unlink()
+    stamp_file.write_text(stamp, encoding="utf-8")
+    return BuildResult(
+        html,
+        tuple(inventories),
+        len(project.pages),
+        tuple(warnings),
+        _read_defects(out / chosen[0]),
+        time.perf_counter() - started,
+        False,
+        out / "hugo",
+    )
+
+
+PENDING = "pending"
+"""The file in ``.cache`` that marks a Sphinx run not (yet) finished successfully."""
+
+
+def _forget_failed_build(cache: Path) -> None:
+    """Drop what a failed (or killed) Sphinx run left in ``cache``: its environment and
+    doctrees, and its output, so that no later build reuses a document that warned.
+
+    Sphinx caches a document once it was read, warnings or not, and re-reads only documents
+    whose source changed: a rebuild would otherwise skip the broken page and pass the gate.
+    A run that did not finish leaves the :data:`PENDING` mark, so a killed build is forgotten
+    by the next one.
+    """
+    if not (cache / PENDING).exists():
+        return
+    for name in ("doctrees", *FORMATS):
+        shutil.rmtree(cache / name, ignore_errors=True)
+    (cache / PENDING).unlink(missing_ok=True)
+
+
+def _run_formats(
+    root: Path,
+    cache: Path,
+    chosen: Sequence[str],
+    status: TextIO | None,
+    nitpicky: bool,
+    warnings_as_errors: bool,
+    jobs: int,
+    settings: dict[str, Any],
+) -> list[str]:
+    """Run Sphinx once per output format; return the warnings (raise when they are errors)."""
     warnings: list[str] = []
     for fmt in chosen:
         if fmt == "hugo":  # written whole on every build: no page of a removed object survives
             shutil.rmtree(cache / fmt, ignore_errors=True)
         try:
             count, found = run_sphinx(
-                project.root,
+                root,
                 cache / fmt,
                 cache / "doctrees",
                 status=status,
@@ -277,16 +344,4 @@ def _build(
             what = "" if fmt == "html" else f" building the {fmt} pages"
             raise BuildError(f"Sphinx emitted {count} warning(s){what}", found)
         warnings += found
-    for fmt in chosen:
-        _publish(cache / fmt, out / fmt)
-    stamp_file.write_text(stamp, encoding="utf-8")
-    return BuildResult(
-        html,
-        tuple(inventories),
-        len(project.pages),
-        tuple(warnings),
-        _read_defects(out / chosen[0]),
-        time.perf_counter() - started,
-        False,
-        out / "hugo",
-    )
+    return warnings

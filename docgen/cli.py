@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from kubeflow_devtools.cli import ArgumentParser, entry_point, guard
@@ -140,12 +141,27 @@ def _build(args: argparse.Namespace) -> int:
     what = "up to date" if result.skipped else f"built {result.pages} pages"
     where = [f"{result.html}/index.html" if f == "html" else f"{result.hugo}/" for f in formats]
     print(f"docgen: {names}: {what} in {result.seconds:.1f}s -> {', '.join(where)}")
-    report = args.out / formats[0] / "defects.json"
-    print(f"docgen: {len(result.defects)} docstring defect(s), see {report}")
     if args.list_defects:
         for d in result.defects:
             print(f"  {d['object']}: [{d['kind']}] {d['message']}")
+    print(defect_summary(result.defects, args.out / formats[0] / "defects.json"))
     return 0
+
+
+def defect_summary(defects: Sequence[Mapping[str, str]], report: Path) -> str:
+    """The build's last line: how many defects, how many of each kind, and where they are.
+
+    Args:
+        defects: The rows of ``defects.json``.
+        report: The path of ``defects.json``.
+
+    Returns:
+        ``docgen: N docstring defect(s) (kind count, ...), see REPORT``.
+    """
+    kinds = Counter(d["kind"] for d in defects)
+    counts = ", ".join(f"{kind} {n}" for kind, n in sorted(kinds.items()))
+    by_kind = f" ({counts})" if counts else ""
+    return f"docgen: {len(defects)} docstring defect(s){by_kind}, see {report}"
 
 
 def _publish(args: argparse.Namespace) -> int:

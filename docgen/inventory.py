@@ -75,17 +75,27 @@ class Model:
 
 @dataclass(frozen=True)
 class Inventory:
-    """Everything documented for one SDK, in page order."""
+    """Everything documented for one SDK, in page order.
+
+    Attributes:
+        sdk: The SDK's configuration.
+        version: The installed version of its distribution.
+        objects: Its public API.
+        models: Its data models (field lists).
+        types: Classes the SDK does not export that its public signatures name (documented where
+            they are defined: ``kubeflow.storage_initializer.hugging_face.HuggingFaceModelParams``).
+    """
 
     sdk: SdkConfig
     version: str
     objects: tuple[ApiObject, ...]
     models: tuple[Model, ...]
+    types: tuple[ApiObject, ...] = ()
 
     def canonical_map(self) -> dict[str, str]:
         """Map every canonical (defining) path to the public path it is documented at."""
         result: dict[str, str] = {}
-        for obj in self.objects:
+        for obj in (*self.objects, *self.types):
             result[obj.canonical] = obj.path
             for member in obj.members:
                 result[member.canonical] = member.path

@@ -96,7 +96,11 @@ def _rst(body: str) -> str:
 def object_page(obj: ApiObject) -> str:
     """The MyST page of one public object (autodoc does the rest)."""
     if obj.kind == "class":
-        body = f".. autoclass:: {obj.path}\n   :members:\n   :member-order: bysource\n"
+        # every public method, documented or not: the build checks (and reports) each one
+        body = (
+            f".. autoclass:: {obj.path}\n   :members:\n   :undoc-members:\n"
+            "   :member-order: bysource\n"
+        )
     elif obj.kind == "function":
         body = f".. autofunction:: {obj.path}\n"
     elif obj.kind == "module":
@@ -180,6 +184,7 @@ def sdk_index(inv: Inventory, object_pages: Sequence[str], model_pages: Sequence
         ("Functions", [o for o in inv.objects if o.kind == "function"]),
         ("Modules", [o for o in inv.objects if o.kind == "module"]),
         ("Constants", [o for o in inv.objects if o.kind == "data"]),
+        ("Types in signatures", list(inv.types)),
     ]
     for heading, objs in groups:
         if objs:
@@ -240,6 +245,8 @@ def page_summaries(inventories: Sequence[Inventory]) -> dict[str, str]:
                 found[object_docname(inv, obj)] = obj.summary
         for model in inv.models:
             found[model_docname(inv, model)] = model.summary
+        for obj in inv.types:
+            found[object_docname(inv, obj)] = obj.summary
     return found
 
 
@@ -251,8 +258,24 @@ def code_hash() -> str:
     return digest.hexdigest()[:16]
 
 
-def conf_py(inventories: Sequence[Inventory]) -> str:
-    """The generated conf.py: Sphinx settings plus what our extensions need to know."""
+def conf_py(
+    inventories: Sequence[Inventory],
+    signature_types: Mapping[str, Mapping[str, str]] | None = None,
+    unresolved: Mapping[str, Sequence[str]] | None = None,
+    mocked: Sequence[str] = (),
+) -> str:
+    """The generated conf.py: Sphinx settings plus what our extensions need to know.
+
+    Args:
+        inventories: The SDKs.
+        signature_types: Per documented callable, the names its annotations use for classes
+            and where each is defined (forward references the module never imports included).
+        unresolved: Per documented callable, why a class its signature names has no page.
+        mocked: Modules autodoc mocks to import those classes (not installed).
+
+    Returns:
+        The text of ``conf.py``.
+    """
     sdks = {
         inv.sdk.id: {
             "package": inv.sdk.package,
@@ -319,12 +342,19 @@ typehints_document_rtype = True
 typehints_use_rtype = True
 always_document_param_types = False
 typehints_defaults = None
+# signatures carry the types and the return type, one parameter per line when long
+typehints_use_signature = True
+typehints_use_signature_return = True
+python_maximum_signature_line_length = 88
 
 docgen_code = {code_hash()!r}
 docgen_sdks = {json.dumps(sdks, indent=4, sort_keys=True)}
 docgen_canonical = {json.dumps(canonical, indent=4, sort_keys=True)}
 docgen_hugo = {json.dumps(hugo, indent=4, sort_keys=True)}
 docgen_summaries = {json.dumps(page_summaries(inventories), indent=4, sort_keys=True)}
+docgen_signature_types = {json.dumps(signature_types or {}, indent=4, sort_keys=True)}
+docgen_unresolved_types = {json.dumps(unresolved or {}, indent=4, sort_keys=True)}
+autodoc_mock_imports = {json.dumps(sorted(mocked))}
 linkcode_resolve = linkcode_resolver(docgen_sdks)
 '''
 
@@ -339,9 +369,17 @@ def root_index(inventories: Sequence[Inventory]) -> str:
     return "\n".join(lines)
 
 
-def render(inventories: Sequence[Inventory]) -> dict[str, str]:
-    """Every file of the project, by relative path."""
-    files: dict[str, str] = {"conf.py": conf_py(inventories), "index.md": root_index(inventories)}
+def render(
+    inventories: Sequence[Inventory],
+    signature_types: Mapping[str, Mapping[str, str]] | None = None,
+    unresolved: Mapping[str, Sequence[str]] | None = None,
+    mocked: Sequence[str] = (),
+) -> dict[str, str]:
+    """Every file of the project, by relative path (see :func:`conf_py` for the rest)."""
+    files: dict[str, str] = {
+        "conf.py": conf_py(inventories, signature_types, unresolved, mocked),
+        "index.md": root_index(inventories),
+    }
     targets: dict[str, str] = {}
     for inv in inventories:
         for model in inv.models:
@@ -358,6 +396,9 @@ def render(inventories: Sequence[Inventory]) -> dict[str, str]:
         if constants:
             files[f"{base}/constants.md"] = constants_page(inv, constants)
             object_pages.append("constants")
+        for obj in inv.types:
+            files[f"{object_docname(inv, obj)}.md"] = object_page(obj)
+            object_pages.append(obj.name)
         model_pages = []
         for model in inv.models:
             files[f"{model_docname(inv, model)}.md"] = model_page(model, targets)
@@ -368,9 +409,16 @@ def render(inventories: Sequence[Inventory]) -> dict[str, str]:
     return files
 
 
-def write_project(inventories: Sequence[Inventory], root: Path) -> Project:
-    """Write the project into ``root``: changed files only, stale pages removed."""
-    files = render(inventories)
+def write_project(
+    inventories: Sequence[Inventory],
+    root: Path,
+    signature_types: Mapping[str, Mapping[str, str]] | None = None,
+    unresolved: Mapping[str, Sequence[str]] | None = None,
+    mocked: Sequence[str] = (),
+) -> Project:
+    """Write the project into ``root``: changed files only, stale pages removed (the other
+    arguments are :func:`conf_py`'s)."""
+    files = render(inventories, signature_types, unresolved, mocked)
     root.mkdir(parents=True, exist_ok=True)
     for rel, text in files.items():
         path = root / rel

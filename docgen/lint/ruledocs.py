@@ -108,6 +108,11 @@ Docstrings are read with the grammar `docgen build` renders them with
 (a one-line summary) are not checked for parameters, returns and raises: they make no claim to
 be complete (as pydoclint's `skip-checking-short-docstrings`).
 
+`docgen build` runs these rules too, on the same model of each object it documents (read from
+the imported object by `kubeflow_devtools.docgen.lint.live`): every problem below is also a
+defect of the build, in its `defects.json` under the same rule id, with the same message, and
+the page shows the code's version where the docstring contradicts it (see docgen.md).
+
 ## Rules
 
 Each rule is one module of `docgen/lint/rules/`: its docstring (below), its `ID` and `TITLE`,

@@ -1,7 +1,9 @@
 """Documentation of module constants: the comment the authors wrote above the assignment.
 
 Autodoc gives a constant without a ``#:`` comment its type's docstring (``str(object='') ->
-str ...``). The SDKs document constants with plain ``#`` comments; those are what we show.
+str ...``, or a Kubernetes model's with its ``openapi_types`` and ``attribute_map``). The SDKs
+document constants with plain ``#`` comments; those are what we show, then the value's type
+(the value is in the signature).
 """
 
 from __future__ import annotations
@@ -10,16 +12,32 @@ import importlib
 import inspect
 import re
 
-_BUILTIN_TYPES = (str, bytes, int, float, bool, complex, list, tuple, dict, set, frozenset)
-
 
 def is_type_docstring(obj: object, lines: list[str]) -> bool:
-    """True when ``lines`` is just the docstring of ``obj``'s built-in type."""
-    if not isinstance(obj, _BUILTIN_TYPES) and obj is not None:
+    """True when ``lines`` is just the docstring of ``obj``'s type (a constant's value is an
+    instance: autodoc shows its class's documentation, ``str(object='')`` or a Kubernetes
+    model's, attributes and all)."""
+    if inspect.isclass(obj) or inspect.isroutine(obj) or inspect.ismodule(obj):
         return False
     own = inspect.cleandoc(type(obj).__doc__ or "").splitlines()
     text = [line for line in lines if line.strip()]
     return bool(text) and bool(own) and text[0].strip() == own[0].strip()
+
+
+def type_line(obj: object) -> str:
+    """A constant's type, as a line of RST, linked where it is documented.
+
+    No colon outside the role: napoleon would read ``Type: int`` as an attribute's type.
+    """
+    cls = type(obj)
+    module = cls.__module__
+    if module == "builtins":
+        target = cls.__qualname__
+    elif module.startswith("kubernetes.client"):
+        target = f"kubernetes.client.{cls.__qualname__}"
+    else:
+        target = f"{module}.{cls.__qualname__}"
+    return f"A value of type :py:class:`~{target}`."
 
 
 def _source(module_name: str) -> str | None:

@@ -3,30 +3,25 @@
 Runs on ``autodoc-process-docstring`` before napoleon. It converts Markdown fences to
 ``code-block`` directives, single-backtick code to inline literals, adds the blank lines RST needs
 before lists, sections and directives, removes ``# noqa`` marks, and reports what the author got
-wrong (unclosed fences or backticks, directives without blank lines, documented parameters the
-signature does not have). It never drops text: what it cannot read is kept and escaped.
+wrong (unclosed fences or backticks, directives without blank lines). It never drops text:
+what it cannot read is kept (a stray backtick, markup, is dropped).
 """
 
 from __future__ import annotations
 
 import ast
-import inspect
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from kubeflow_devtools.docgen.grammar import (
     DIRECTIVE,
     FENCE,
     LIST_ITEM,
-    SECTION_TITLE,
-    section_kind,
     section_title,
     strip_noqa,
 )
 
-_PARAM = re.compile(r"^(\s+)(\*{0,2}[\w-]+)\s*(?:\([^)]*\))?\s*:(?:\s|$)")
 _OPENERS = {"{": "}", "[": "]", "(": ")"}
 _INLINE = re.compile(
     r"(?P<keep>``.+?``|:[\w:+-]+:`[^`]+`|`[^`]+`__?)|(?P<code>`(?P<body>[^`]+?)`)", re.S
@@ -253,10 +248,10 @@ _UNCLOSED_AT_END = re.compile(r"(?<![^\s(])`([^\s`]+)(?=[ \t]*$)", re.M)
 
 def _close_or_escape(text: str) -> str:
     """Backticks no code span took: closed at the end of a line's last word (see above),
-    else kept as text."""
+    else dropped (the text is kept; a stray backtick is markup, not text)."""
     text = _UNCLOSED_AT_END.sub(r"``\1``", text)
     pieces = re.split(r"(``[^`]+``)", text)
-    return "".join(p if k % 2 else p.replace("`", "\\`") for k, p in enumerate(pieces))
+    return "".join(p if k % 2 else p.replace("`", "") for k, p in enumerate(pieces))
 
 
 def _fix_paragraph(text: str, report: Callable[[str, str], None]) -> str:
@@ -338,45 +333,12 @@ def blank_lines_before_sections(lines: Sequence[str]) -> list[str]:
     return out
 
 
-def documented_params(lines: Sequence[str]) -> list[str]:
-    """Names documented in the Google ``Args:`` sections of ``lines``."""
-    names: list[str] = []
-    in_params = False
-    entry_indent: int | None = None
-    for line in lines:
-        header = SECTION_TITLE.match(line)
-        if header and not header.group(1):
-            in_params = section_kind(header.group(2)) == "args"
-            entry_indent = None
-            continue
-        if not in_params or not line.strip():
-            continue
-        if _indent(line) == 0:
-            in_params = False
-            continue
-        if entry_indent is None:
-            entry_indent = _indent(line)
-        if _indent(line) == entry_indent:
-            match = _PARAM.match(line)
-            if match:
-                names.append(match.group(2).lstrip("*"))
-    return names
+def normalize(lines: Sequence[str], name: str) -> tuple[list[str], list[Defect]]:
+    """Normalize one docstring (autodoc's prepared lines); return new lines and defects.
 
-
-def signature_params(obj: Any) -> set[str] | None:
-    """Parameter names of a callable (a class: its constructor), or None if unknown."""
-    try:
-        target = obj.__init__ if inspect.isclass(obj) else obj
-        params = inspect.signature(target).parameters
-    except (TypeError, ValueError):
-        return None
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
-        return None  # documented names may be keyword arguments it accepts
-    return {name for name in params if name not in {"self", "cls"}}
-
-
-def normalize(lines: Sequence[str], name: str, obj: Any = None) -> tuple[list[str], list[Defect]]:
-    """Normalize one docstring (autodoc's prepared lines); return new lines and defects."""
+    What contradicts the code (parameters, return types) is not the normalizer's business:
+    :mod:`~kubeflow_devtools.docgen.sphinxext.truth` repairs what lint's rules find.
+    """
     defects: list[Defect] = []
 
     def report(kind: str, message: str) -> None:
@@ -391,10 +353,4 @@ def normalize(lines: Sequence[str], name: str, obj: Any = None) -> tuple[list[st
     result = convert_inline_code(result, report)
     result = blank_lines_around_lists(result)
     result = blank_lines_before_sections(result)
-    if obj is not None and callable(obj):
-        known = signature_params(obj)
-        if known is not None:
-            for param in documented_params(result):
-                if param not in known:
-                    report("parameter", f"documents parameter {param!r}, not in the signature")
     return result, defects

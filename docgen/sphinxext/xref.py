@@ -183,6 +183,19 @@ def resolve_missing(
         )
         if resolved is not None:
             return resolved
+    owner = _owner(node)
+    named: dict[str, dict[str, str]] = app.config.docgen_signature_types
+    defined = named.get(owner or "", {}).get(target)
+    if defined is not None and canonical.get(defined) is not None:
+        # a class the signature names by a name its module never imports (``tune`` takes
+        # ``"HuggingFaceModelParams"``): where the function's own imports say it is defined
+        domain = env.domains["py"]
+        found: nodes.Node | None = domain.resolve_xref(
+            env, node.get("refdoc", ""), app.builder, node["reftype"], canonical[defined], node,
+            contnode,
+        )  # fmt: skip
+        if found is not None:
+            return found
     url = external_url(target)
     if url is None and "." not in target and node.get("py:module"):
         scoped = scope_lookup(str(node["py:module"]), str(node.get("py:class") or ""), target)
@@ -216,6 +229,7 @@ def resolve_missing(
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the strict-reference transform and the missing-reference resolver."""
     app.add_config_value("docgen_canonical", {}, "env", types=[dict])
+    app.add_config_value("docgen_signature_types", {}, "env", types=[dict])
     app.add_post_transform(StrictPythonReferences)
     app.connect("missing-reference", resolve_missing)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -115,6 +117,14 @@ def test_cli_builds_the_fixture_package(tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["build", "--package", "fixturesdk", "--out", str(out), "-q"]) == 0
     text = capsys.readouterr().out
     assert "built" in text and "docstring defect(s)" in text
+    # the last line: the defects by kind with counts (from defects.json), and where they are
+    rows = json.loads((out / "html" / "defects.json").read_text())
+    kinds = Counter(row["kind"] for row in rows)
+    assert kinds["unknown-parameter"] == 1
+    counts = ", ".join(f"{kind} {n}" for kind, n in sorted(kinds.items()))
+    last = text.splitlines()[-1]
+    report = out / "html" / "defects.json"
+    assert last == f"docgen: {len(rows)} docstring defect(s) ({counts}), see {report}"
     assert (out / "html" / "fixturesdk" / "Client.html").is_file()
     assert main(["build", "--package", "fixturesdk", "--out", str(out), "-q"]) == 0
     assert "up to date" in capsys.readouterr().out

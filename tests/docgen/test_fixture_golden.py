@@ -17,7 +17,7 @@ from kubeflow_devtools.docgen.build import BuildResult
 from kubeflow_devtools.docgen.config import adhoc_sdk
 from kubeflow_devtools.docgen.inventory import collect
 from kubeflow_devtools.docgen.project import render
-from kubeflow_devtools.docgen.sphinxext.normalize import normalize
+from kubeflow_devtools.docgen.sphinxext import render_docstring
 from tests.docgen.helpers import body_of, entry, params_of, soup
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -35,7 +35,8 @@ def check_golden(name: str, actual: str) -> None:
 
 
 def _docstring_case(obj: object, name: str) -> str:
-    lines, defects = normalize(prepare_docstring(obj.__doc__ or ""), name, obj)
+    what = "class" if isinstance(obj, type) else "function"
+    lines, defects = render_docstring(prepare_docstring(obj.__doc__ or ""), name, what, obj)
     report = "\n".join(f".. defect: [{d.kind}] {d.message}" for d in defects)
     return "\n".join(lines) + "\n" + (report + "\n" if report else "")
 
@@ -105,7 +106,7 @@ def test_fixture_site_renders_what_was_written(fixture_site: BuildResult) -> Non
     assert body.find("code", string="V1Widget") is not None
     # the constructor is documented with its class, its default as written
     constructor = entry(page, "fixturesdk.Client")
-    assert "namespace=_default_namespace()" in constructor.get_text()
+    assert "namespace: str = _default_namespace()" in constructor.get_text()
     assert "import logging" in body_of(constructor).select_one("div.highlight pre").get_text()
     # kubernetes.client types link to the client's model docs, typing to docs.python.org
     pods = body_of(entry(page, "fixturesdk.Client.pods"))
@@ -140,12 +141,12 @@ def test_fixture_model_pages(fixture_site: BuildResult) -> None:
 def test_fixture_defects(fixture_site: BuildResult) -> None:
     found = sorted((d["object"], d["kind"]) for d in fixture_site.defects)
     check_golden("fixture-defects.json", json.dumps(list(fixture_site.defects), indent=2) + "\n")
-    assert ("fixturesdk.Client.create", "parameter") in found
-    assert ("fixturesdk.Client.pods", "backtick") in found
+    assert ("fixturesdk.Client.create", "unknown-parameter") in found
+    assert ("fixturesdk.Client.pods", "broken-markup") in found
     assert ("fixturesdk.Client.tune", "annotation") in found
 
 
 def test_fixture_constant_documented_by_its_comment(fixture_site: BuildResult) -> None:
     page = soup(fixture_site.html / "fixturesdk/constants.html")
     text = body_of(entry(page, "fixturesdk.DEFAULT_NAMESPACE")).get_text()
-    assert text.strip() == "The namespace used when none is given."
+    assert " ".join(text.split()) == "The namespace used when none is given. A value of type str."

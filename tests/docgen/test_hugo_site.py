@@ -109,7 +109,7 @@ def test_short_headings_with_stable_ids_and_fenced_signatures(site: Site) -> Non
     assert "\n## tune {#kubeflow.katib.KatibClient.tune}\n" in text
     headings = re.findall(r"^#+ .*$", text, re.M)
     assert max(len(h) for h in headings) < 120
-    assert "```python\ntune(\n    name,\n" in text
+    assert "```python\ntune(\n    name: str,\n" in text  # one parameter per line, typed
     html = BeautifulSoup(
         html_file(site.public, page_url(DEFAULTS["katib"].content_section, "KatibClient.md"))
         .read_text(encoding="utf-8"), "html.parser"

@@ -65,12 +65,15 @@ def test_tune_and_get_trial_metrics_render(sdk_site: BuildResult) -> None:
     assert "katib-db-manager.kubeflow:6789" in metrics
 
 
-def test_defaults_are_shown_as_written(sdk_site: BuildResult) -> None:
+def test_calls_as_defaults_are_shown_as_written_constants_as_values(
+    sdk_site: BuildResult,
+) -> None:
     html = soup(sdk_site.html / "katib/KatibClient.html")
     signature = entry(html, "kubeflow.katib.KatibClient").get_text()
-    assert "namespace=utils.get_default_target_namespace()" in signature
+    # a call is made when the function is called: shown as written, with its annotation
+    assert "namespace: str = utils.get_default_target_namespace()" in signature
     tune = entry(html, "kubeflow.katib.KatibClient.tune").get_text()
-    assert "base_image=constants.BASE_IMAGE_PYTORCH" in tune
+    assert "constants.BASE_IMAGE_PYTORCH" not in tune  # its value (test_truth.py)
 
 
 def test_no_page_for_kubernetes_client_classes(sdk_site: BuildResult) -> None:
@@ -192,10 +195,11 @@ def test_docstring_defects_are_reported(sdk_site: BuildResult) -> None:
     messages = {(d["object"], d["kind"], d["message"]) for d in sdk_site.defects}
     assert (
         "kubeflow.katib.KatibClient.get_trial_metrics",
-        "parameter",
-        "documents parameter 'db-manager-address', not in the signature",
+        "unknown-parameter",
+        "documents parameter 'db-manager-address', which get_trial_metrics() does not have"
+        " (did you mean 'db_manager_address'?)",
     ) in messages
-    assert any(d["kind"] == "backtick" for d in sdk_site.defects)
+    assert any(d["kind"] == "broken-markup" for d in sdk_site.defects)
     assert any(
         d["kind"] == "annotation" and "HuggingFaceModelParams" in d["message"]
         for d in sdk_site.defects

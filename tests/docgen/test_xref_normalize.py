@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from kubeflow_devtools.docgen.project import md_escape, type_markup
+from kubeflow_devtools.docgen.sphinxext import render_docstring
 from kubeflow_devtools.docgen.sphinxext.normalize import normalize
+from kubeflow_devtools.docgen.sphinxext.truth import NOT_DOCUMENTED
 from kubeflow_devtools.docgen.sphinxext.xref import (
     builtin_url,
     external_url,
@@ -104,22 +106,92 @@ def test_section_after_text_gets_a_blank_line() -> None:
     assert text == "Summary.\n\nArgs:\n    x: y"
 
 
-def test_unknown_parameter_is_reported() -> None:
-    def f(a: int) -> None:
-        """Doc."""
+def test_unknown_parameter_is_renamed_to_the_one_it_misspells() -> None:
+    def f(a: int, b_c: int) -> None:
+        """Doc.
 
-    _, defects = normalize(["Doc.", "", "Args:", "    a: A.", "    b-c: B."], "f", f)
+        Args:
+            a: A.
+            b-c: B.
+        """
+
+    lines, defects = render_docstring(
+        ["Doc.", "", "Args:", "    a: A.", "    b-c: B."], "f", "function", f
+    )
+    assert lines == ["Doc.", "", "Args:", "    a: A.", "    b_c: B."]
     assert [(d.kind, d.message) for d in defects] == [
-        ("parameter", "documents parameter 'b-c', not in the signature")
+        (
+            "unknown-parameter",
+            "documents parameter 'b-c', which f() does not have (did you mean 'b_c'?)",
+        ),
+        ("undocumented-parameter", "parameter 'b_c' is not documented"),
     ]
+
+
+def test_unknown_parameter_is_dropped_and_a_missing_one_marked() -> None:
+    def f(a: int, real: int) -> None:
+        """Doc.
+
+        Args:
+            a: A.
+            gone: Was removed.
+                Long ago.
+        """
+
+    text = ["Doc.", "", "Args:", "    a: A.", "    gone: Was removed.", "        Long ago."]
+    lines, defects = render_docstring(text, "f", "function", f)
+    assert lines == ["Doc.", "", "Args:", "    a: A.", f"    real: {NOT_DOCUMENTED}"]
+    assert sorted(d.kind for d in defects) == ["undocumented-parameter", "unknown-parameter"]
 
 
 def test_documented_keyword_arguments_are_not_unknown_parameters() -> None:
     def f(a: int, **options: str) -> None:
-        """Doc."""
+        """Doc.
 
-    _, defects = normalize(["Doc.", "", "Args:", "    a: A.", "    colour: An option."], "f", f)
+        Args:
+            a: A.
+            options: Options.
+        """
+
+    text = ["Doc.", "", "Args:", "    a: A.", "    options: Options."]
+    lines, defects = render_docstring(text, "f", "function", f)
+    assert lines == text
     assert defects == []
+
+
+def test_a_contradicted_return_type_shows_the_annotation() -> None:
+    def f() -> tuple[int, str]:
+        """Doc.
+
+        Returns:
+            int: The count.
+            int: The name.
+        """
+        return 1, "a"
+
+    text = ["Doc.", "", "Returns:", "    int: The count.", "    int: The name."]
+    lines, defects = render_docstring(text, "f", "function", f)
+    assert lines == ["Doc.", "", "Returns:", "    The count.", "    The name."]
+    assert [d.kind for d in defects] == ["returns-mismatch"]
+
+
+def test_a_todo_sentence_is_dropped_with_its_introduction() -> None:
+    def f() -> None:
+        """Do it. Read the guide: TODO (someone): Add link.
+
+        More text.
+        """
+
+    text = ["Do it. Read the guide:", "TODO (someone): Add link.", "", "More text."]
+    lines, defects = render_docstring(text, "f", "function", f)
+    assert lines == ["Do it.", "", "More text."]
+    assert [d.kind for d in defects] == ["todo-in-docstring"]
+
+
+def test_a_stray_backtick_is_dropped_not_shown() -> None:
+    text, defects = _norm("A `stray backtick in the middle of text.")
+    assert "`" not in text.replace("``", "")
+    assert defects == ["backtick"]
 
 
 def test_type_markup_quotes_and_typing() -> None:

@@ -1,0 +1,227 @@
+"""Types a user must build to call the API get pages, wherever they are defined.
+
+A public signature can name a class the SDK does not export: ``KatibClient.tune`` takes
+``HuggingFaceModelParams`` (``kubeflow.storage_initializer.hugging_face``), written as a string
+that its module never imports (the class is imported inside ``tune``). :func:`find` reads every
+annotation of every documented callable, resolves each name as Python would (the defining
+module's scope, else the ``from M import name`` statements of the function itself), and returns
+the classes of the SDKs' namespace that no inventory documents: :func:`add_pages` gives each a
+page in the first SDK whose signature names it. A module the class needs but that is not
+installed (``transformers``, ``peft``) is mocked to read it (and for autodoc: the build's
+``autodoc_mock_imports``); a name that still cannot be resolved is a :class:`SignatureType`
+without a ``canonical`` path, which the build reports as a defect of the signature
+(``unlinked-type``).
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import importlib
+import inspect
+import textwrap
+import typing
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from kubeflow_devtools.docgen.inventory import ApiObject, Inventory, canonical_name, summary_of
+
+
+@dataclass(frozen=True)
+class SignatureType:
+    """A class named by a public signature: who names it, how, and where it is defined.
+
+    ``canonical`` is ``None`` when the name cannot be resolved to a class; ``reason`` says why.
+    """
+
+    owner: str
+    name: str
+    canonical: str | None
+    reason: str = ""
+
+
+def _callables(inv: Inventory) -> Iterator[tuple[str, Any]]:
+    """``(public path, function)`` of every documented callable of an inventory."""
+    for obj in inv.objects:
+        members = obj.members if obj.kind == "module" else (obj,)
+        for member in members:
+            value = _resolve(member.canonical) if member.kind != "data" else None
+            if inspect.isclass(value):
+                init = vars(value).get("__init__")
+                if inspect.isfunction(init):
+                    yield member.path, init
+                for name, method in vars(value).items():
+                    if not name.startswith("_") and inspect.isfunction(method):
+                        yield f"{member.path}.{name}", method
+            elif inspect.isfunction(value):
+                yield member.path, value
+
+
+def _resolve(path: str) -> Any:
+    parts = path.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            value: Any = importlib.import_module(".".join(parts[:cut]))
+        except Exception:
+            continue
+        try:
+            for part in parts[cut:]:
+                value = getattr(value, part)
+        except AttributeError:
+            return None
+        return value
+    return None
+
+
+def _names(annotation: Any) -> Iterator[Any]:
+    """The classes and unresolved names (strings) an annotation is made of."""
+    if isinstance(annotation, str):
+        yield annotation
+    elif isinstance(annotation, typing.ForwardRef):
+        yield annotation.__forward_arg__
+    elif inspect.isclass(annotation) and not typing.get_args(annotation):
+        yield annotation
+    for arg in typing.get_args(annotation):
+        if isinstance(arg, list):  # Callable[[A, B], C]
+            for item in arg:
+                yield from _names(item)
+        else:
+            yield from _names(arg)
+
+
+def import_mocking(module: str, mocked: list[str]) -> Any:
+    """Import ``module``, mocking the third-party modules it needs that are not installed
+    (added to ``mocked``, which lists those mocked already).
+
+    Returns:
+        The module.
+
+    Raises:
+        ImportError: It cannot be imported even so.
+    """
+    from sphinx.ext.autodoc.mock import mock  # type: ignore[attr-defined]
+
+    for _ in range(10):
+        try:
+            with mock(list(mocked)):
+                return importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            missing = (exc.name or "").split(".")[0]
+            if not missing or missing in mocked or missing == module.split(".")[0]:
+                raise
+            mocked.append(missing)
+    raise ImportError(f"{module}: too many missing modules")
+
+
+def _local_import(function: Any, name: str) -> str | None:
+    """The module a ``from M import name`` statement in the function's own body imports from."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    except (OSError, TypeError, SyntaxError):
+        return None
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.module
+            and node.level == 0
+            and any((alias.asname or alias.name) == name for alias in node.names)
+        ):
+            return node.module
+    return None
+
+
+_UNRESOLVED = object()
+
+
+def resolve(name: str, function: Any, mocked: list[str]) -> tuple[Any, str]:
+    """What ``name`` (an annotation's text) means for ``function``: the object, or
+    ``_UNRESOLVED`` and why it means nothing (modules mocked to import it join ``mocked``)."""
+    scope = getattr(function, "__globals__", {})
+    try:
+        return eval(name, dict(scope)), ""  # the annotation's own text, as Python reads it
+    except NameError:
+        pass
+    except Exception as exc:
+        return _UNRESOLVED, f"{type(exc).__name__}: {exc}"
+    head = name.split(".")[0]
+    module = _local_import(function, head)
+    if module is None:
+        return _UNRESOLVED, "its module neither defines nor imports it"
+    try:
+        value: Any = import_mocking(module, mocked)
+    except Exception as exc:
+        return _UNRESOLVED, f"cannot import {module}: {type(exc).__name__}: {exc}"
+    for part in name.split("."):
+        value = getattr(value, part, _UNRESOLVED)
+        if value is _UNRESOLVED:
+            return value, f"{module} has no {name!r}"
+    return value, ""
+
+
+def _documentable(cls: type, top: str) -> bool:
+    module = getattr(cls, "__module__", "") or ""
+    return module.split(".")[0] == top and not module.startswith("kubernetes")
+
+
+def find(inventories: Sequence[Inventory], mocked: list[str]) -> list[SignatureType]:
+    """Every class of the SDKs' namespace named by a documented signature, in order, and every
+    name a signature uses that resolves to nothing (``canonical`` ``None``); the modules mocked
+    to import them join ``mocked``."""
+    found: list[SignatureType] = []
+    for inv in inventories:
+        top = inv.sdk.package.split(".")[0]
+        for owner, function in _callables(inv):
+            annotations = getattr(function, "__annotations__", {}) or {}
+            pending: list[tuple[str | None, Any]] = [
+                (None, item) for a in annotations.values() for item in _names(a)
+            ]
+            for _ in range(1000):  # names inside evaluated strings, a bounded walk
+                if not pending:
+                    break
+                written, item = pending.pop(0)
+                if isinstance(item, str):
+                    value, reason = resolve(item, function, mocked)
+                    if value is _UNRESOLVED:
+                        found.append(SignatureType(owner, item, None, reason))
+                    elif inspect.isclass(value):
+                        pending.append((item, value))
+                    else:
+                        pending += [(None, inner) for inner in _names(value)]
+                elif inspect.isclass(item) and _documentable(item, top):
+                    name = written or item.__name__
+                    found.append(SignatureType(owner, name, canonical_name(item)))
+    return list(dict.fromkeys(found))
+
+
+def add_pages(
+    inventories: Sequence[Inventory],
+) -> tuple[list[Inventory], list[SignatureType], list[str]]:
+    """The inventories with a page for every class their signatures name that none documents
+    (in the first SDK naming it), every signature type found (for links and defects), and the
+    modules mocked to import them (autodoc must mock them too)."""
+    mocked: list[str] = []
+    found = find(inventories, mocked)
+    documented: set[str] = set()
+    pages: set[str] = set()
+    for inv in inventories:
+        documented |= set(inv.canonical_map())
+        pages |= {f"{inv.sdk.out_dir}/{o.name}" for o in inv.objects}
+    result = []
+    for inv in inventories:
+        added: list[ApiObject] = []
+        for item in found:
+            if item.canonical is None or item.canonical in documented:
+                continue
+            if not item.owner.startswith(inv.sdk.package + "."):
+                continue
+            cls = _resolve(item.canonical)
+            name = item.canonical.rpartition(".")[2]
+            if cls is None or f"{inv.sdk.out_dir}/{name}" in pages:
+                continue
+            documented.add(item.canonical)
+            pages.add(f"{inv.sdk.out_dir}/{name}")
+            summary = summary_of(cls)
+            added.append(ApiObject(name, item.canonical, "class", item.canonical, (), summary))
+        result.append(dataclasses.replace(inv, types=tuple(added)) if added else inv)
+    return result, found, sorted(mocked)
