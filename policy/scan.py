@@ -33,6 +33,7 @@ from kubeflow_devtools.policy.model.findings import Finding, Named, fails_run
 from kubeflow_devtools.policy.model.mesh import Admitted, MeshConfig, MeshMode
 from kubeflow_devtools.policy.model.objects import PodSpec, Resource, format_path
 from kubeflow_devtools.policy.model.report import Options, Report, Workload
+from kubeflow_devtools.policy.model.runtime import Runtime, RuntimePod
 from kubeflow_devtools.policy.model.waivers import Waiver, first_match
 from kubeflow_devtools.policy.namespaces import collect_namespaces
 from kubeflow_devtools.policy.origins import OriginResolver, where
@@ -41,6 +42,8 @@ from kubeflow_devtools.policy.pss import evaluate_pod, max_minor
 from kubeflow_devtools.policy.pss._util import visit_containers
 from kubeflow_devtools.policy.resources import locate, resources_of
 from kubeflow_devtools.policy.rules import WAIVER_EXPIRED, WAIVER_UNUSED, all_rules, pss_rule
+from kubeflow_devtools.policy.runtime import Prediction, predict
+from kubeflow_devtools.policy.runtime.answers import answers
 from kubeflow_devtools.policy.schema import check_schemas
 from kubeflow_devtools.policy.scopes import cluster_kinds, crd_scope
 from kubeflow_devtools.policy.sources import FileSource, Source, expand_paths, open_source
@@ -118,6 +121,10 @@ def analyze(
     else:
         report.errors.extend(report.mesh.errors)
     report.namespaces = collect_namespaces(report.resources, options.namespace_labels)
+    prediction = predict(
+        report.resources, report.namespaces, options.namespace_labels, pods=options.runtime
+    )
+    report.errors.extend(prediction.errors)
     active = tuple(w for w in options.waivers if not w.expired(options.today))
     usage: Counter[Waiver] = Counter()
     declared: list[Waiver] = [
@@ -142,6 +149,9 @@ def analyze(
                     resource.file, resource.line, f"internal error checking {where}: {exc!r}"
                 )
             )
+    if options.runtime and prediction.namespaces:
+        report.runtime = check_runtime(prediction, report, active, usage)
+        findings.extend(f for w in report.runtime_workloads for f in w.findings)
     injected_any = any(w.admitted.injected for w in report.workloads)
     for problem in install_problems(report.mesh, report.namespaces, injected_any):
         findings.append(_waive(mesh_finding(problem, origins=origins), active, usage))
@@ -313,4 +323,87 @@ def mesh_finding(
         found_by=pod.found_by if pod else None,
         injected=problem.container is not None and pod is not None and problem.path == pod.path,
         severity=problem.effective_severity,
+    )
+
+
+def check_runtime(
+    prediction: Prediction,
+    report: Report,
+    waivers: Iterable[Waiver] = (),
+    usage: Counter[Waiver] | None = None,
+) -> Runtime:
+    """Admit and check every run-time pod like any pod; sum the verdicts up per namespace.
+
+    The findings are marked ``runtime`` with their component, creator and fixing switch, and
+    point at the configuration that decided the pod. Pod Security findings at the chosen
+    profile are warnings (the platform's code, not the input, writes these pods); a pod the
+    namespace's own enforce level rejects is an error (``namespaceLevelViolation``).
+    """
+    waivers = tuple(waivers)
+    admitted_cache: dict[tuple[str, str], Admitted] = {}
+    for pod, template in prediction.pods:
+        resource = runtime_resource(pod)
+        spec = find_pod_specs(resource)[0]
+        labels = report.namespaces.selector_labels(pod.namespace)
+        labels.pop("kubernetes.io/metadata.name", None)
+        key = (repr(sorted(labels.items())), repr((pod.component, pod.name, pod.pod["spec"])))
+        cached = admitted_cache.get(key)
+        if cached is not None:
+            admitted = replace(cached, pod=replace(cached.pod, resource=resource))
+        else:
+            admitted = admit(spec, report.namespaces, report.mesh)
+            if template.after_mesh is not None and admitted.injected:
+                changed = template.after_mesh(admitted.pod.spec, admitted.pod.metadata)
+                admitted = replace(admitted, pod=replace(admitted.pod, spec=changed))
+            admitted_cache[key] = admitted
+        findings = check_pod(admitted, report.options)
+        for problem in pod_problems(admitted, report.namespaces):
+            findings.append(mesh_finding(problem, admitted.pod))
+        marked = tuple(_waive(_mark(f, pod), waivers, usage) for f in findings)
+        report.runtime_workloads.append(Workload(admitted, marked, runtime=pod))
+    runtime = Runtime(
+        namespaces=list(prediction.namespaces),
+        versions=list(prediction.versions),
+        pods=len(prediction.pods),
+    )
+    runtime.answers = answers(prediction.namespaces, report.runtime_workloads, report.options)
+    runtime.notes = [v.note for v in prediction.versions if v.note]
+    report.warnings.extend(runtime.notes)
+    return runtime
+
+
+def runtime_resource(pod: RuntimePod) -> Resource:
+    """A run-time pod as a resource: a ``Pod`` named ``component/name`` in its namespace, at
+    the configuration that decided it."""
+    return Resource(
+        api_version="v1",
+        kind="Pod",
+        name=f"{pod.component}/{pod.name}",
+        namespace=pod.namespace,
+        obj=pod.pod,
+        file=pod.file or "",
+        document=0,
+        line=pod.line or 0,
+        root=pod.pod,
+        base=(),
+    )
+
+
+def _mark(finding: Finding, pod: RuntimePod) -> Finding:
+    """A finding about a run-time pod: marked, located at its configuration, with its fix."""
+    fix = pod.fixes.get(finding.container or "")
+    switch = fix.switch if fix is not None and finding.rule in fix.checks else None
+    pss = finding.level in ("baseline", "restricted")
+    return replace(
+        finding,
+        runtime=True,
+        component="istio" if finding.injected else pod.component,
+        found_by=pod.creator,
+        file=pod.file,
+        line=pod.line,
+        path=pod.path,
+        pod_path=None,
+        fix=switch,
+        severity="warning" if pss else finding.severity,
+        message=finding.message + (f" (fix: {switch})" if switch else ""),
     )
