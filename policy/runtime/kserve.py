@@ -71,8 +71,13 @@ def reinvoked(spec: Mapping[str, Any], metadata: Mapping[str, Any]) -> Mapping[s
         return spec
     if annotations.get("sidecar.istio.io/interceptionMode") != "REDIRECT":
         return spec
-    if "sidecar.istio.io/status" not in annotations:
-        return spec
+    injected = any(
+        as_dict(c).get("name") == "istio-proxy"
+        for lst in ("initContainers", "containers")
+        for c in as_list(spec.get(lst))
+    )
+    if "sidecar.istio.io/status" not in annotations and not injected:
+        return spec  # Istio writes its status annotation on every pod it injects
     uid: Any = 1337
     for container in (*init, *(as_dict(c) for c in as_list(spec.get("containers")))):
         if container.get("name") == "istio-proxy":
@@ -160,7 +165,10 @@ def templates(inputs: Inputs) -> list[PodTemplate]:
                 }
             ]
         }
+        fixes = {}
         if is_serverless:
+            knative.default_containers(spec, mode)
+            fixes = knative.user_fix(inputs, ["router"])
             spec["containers"].append(knative.queue_proxy(inputs))
         out.append(
             PodTemplate(
@@ -170,6 +178,7 @@ def templates(inputs: Inputs) -> list[PodTemplate]:
                 {"labels": {"serving.kserve.io/inferencegraph": "graph"}},
                 spec,
                 at(router),
+                fixes,
             )
         )
     return out
