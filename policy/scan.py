@@ -340,25 +340,28 @@ def check_runtime(
     namespace's own enforce level rejects is an error (``namespaceLevelViolation``).
     """
     waivers = tuple(waivers)
-    admitted_cache: dict[tuple[str, str], Admitted] = {}
+    # A template put in several namespaces with the same labels is admitted and checked once.
+    seen: dict[tuple[str, str], tuple[Admitted, list[Finding]]] = {}
     for pod, template in prediction.pods:
         resource = runtime_resource(pod)
-        spec = find_pod_specs(resource)[0]
         labels = report.namespaces.selector_labels(pod.namespace)
         labels.pop("kubernetes.io/metadata.name", None)
-        key = (repr(sorted(labels.items())), repr((pod.component, pod.name, pod.pod["spec"])))
-        cached = admitted_cache.get(key)
+        key = (repr(sorted(labels.items())), f"{pod.component}/{pod.name}")
+        cached = seen.get(key)
         if cached is not None:
-            admitted = replace(cached, pod=replace(cached.pod, resource=resource))
+            admitted = replace(cached[0], pod=replace(cached[0].pod, resource=resource))
+            findings = [replace(f, namespace=pod.namespace) for f in cached[1]]
         else:
-            admitted = admit(spec, report.namespaces, report.mesh)
+            admitted = admit(find_pod_specs(resource)[0], report.namespaces, report.mesh)
             if template.after_mesh is not None and admitted.injected:
                 changed = template.after_mesh(admitted.pod.spec, admitted.pod.metadata)
                 admitted = replace(admitted, pod=replace(admitted.pod, spec=changed))
-            admitted_cache[key] = admitted
-        findings = check_pod(admitted, report.options)
-        for problem in pod_problems(admitted, report.namespaces):
-            findings.append(mesh_finding(problem, admitted.pod))
+            findings = check_pod(admitted, report.options)
+            seen[key] = (admitted, findings)
+        findings = [
+            *findings,
+            *(mesh_finding(p, admitted.pod) for p in pod_problems(admitted, report.namespaces)),
+        ]
         marked = tuple(_waive(_mark(f, pod), waivers, usage) for f in findings)
         report.runtime_workloads.append(Workload(admitted, marked, runtime=pod))
     runtime = Runtime(

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from kubeflow_devtools.policy.model.report import Options, Workload
 from kubeflow_devtools.policy.model.runtime import Answer, Blocker, UserNamespace
-from kubeflow_devtools.policy.pss import Level, evaluate_pod, parse_version
+from kubeflow_devtools.policy.pss import Check, Level, Violation, evaluate_pod, parse_version
 from kubeflow_devtools.policy.pss._util import visit_containers
 from kubeflow_devtools.policy.runtime import COMPONENTS
 
@@ -24,6 +24,7 @@ def answers(
 ) -> list[Answer]:
     """One :class:`Answer` per user namespace, from its run-time workloads."""
     out = []
+    memo: dict[tuple[int, Level, int | None], list[tuple[Check, Violation]]] = {}
     for user in namespaces:
         own = [w for w in workloads if w.runtime is not None and w.runtime.namespace == user.name]
         enforce = user.labels.get("pod-security.kubernetes.io/enforce", "privileged")
@@ -32,11 +33,11 @@ def answers(
             minor = parse_version(version)
         except ValueError:
             minor = None
-        baseline = _blockers(own, Level.BASELINE, options.version)
-        restricted = _blockers(own, Level.RESTRICTED, options.version)
+        baseline = _blockers(own, Level.BASELINE, options.version, memo)
+        restricted = _blockers(own, Level.RESTRICTED, options.version, memo)
         admitted = True
         if enforce in ("baseline", "restricted"):
-            admitted = not _blockers(own, Level(enforce), minor)
+            admitted = not _blockers(own, Level(enforce), minor, memo)
         out.append(
             Answer(
                 namespace=user.name,
@@ -51,9 +52,16 @@ def answers(
 
 
 def _blockers(
-    workloads: Sequence[Workload], level: Level, minor: int | None
+    workloads: Sequence[Workload],
+    level: Level,
+    minor: int | None,
+    memo: dict[tuple[int, Level, int | None], list[tuple[Check, Violation]]],
 ) -> tuple[Blocker, ...]:
-    """The components whose containers fail ``level``, in the registry's order."""
+    """The components whose containers fail ``level``, in the registry's order.
+
+    ``memo`` keeps each pod spec's evaluation (a pod admitted once is shared by every
+    namespace with the same labels).
+    """
     failed: dict[tuple[str, str], set[str]] = {}
     fixable: dict[tuple[str, str], set[str | None]] = {}
     for workload in workloads:
@@ -66,7 +74,10 @@ def _blockers(
         }
         names = {tuple(path[:2]): name for name, _, path in visit_containers(pod.spec)}
         here: dict[tuple[str, str], set[str]] = {}
-        for check, violation in evaluate_pod(pod.metadata, pod.spec, level, minor):
+        key = (id(pod.spec), level, minor)
+        if key not in memo:
+            memo[key] = evaluate_pod(pod.metadata, pod.spec, level, minor)
+        for check, violation in memo[key]:
             where = tuple(violation.field[:2])
             component = "istio" if where in injected else runtime.component
             container = violation.container or names.get(where) or runtime.name
