@@ -87,8 +87,8 @@ def _blockers(
             ok = fix is not None and component == runtime.component
             switch = fix.switch if fix is not None and ok and check.id in fix.checks else None
             fixable.setdefault((component, label), set()).add(switch)
-        for key, checks in here.items():
-            failed.setdefault(key, set()).update(checks)
+        for found, checks in here.items():
+            failed.setdefault(found, set()).update(checks)
     items: dict[str, list[str]] = {}
     fixes: dict[str, dict[str, None]] = {}
     for (component, label), checks in failed.items():

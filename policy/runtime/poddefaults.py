@@ -10,6 +10,8 @@ A PodDefault is judged as a pod of what it adds.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 from kubeflow_devtools.policy.runtime.base import PodTemplate, as_dict, as_list
 from kubeflow_devtools.policy.runtime.inputs import Inputs, place
 
@@ -30,7 +32,6 @@ def templates(inputs: Inputs) -> list[PodTemplate]:
         }
         if not any(pod.values()):
             continue
-        namespace = resource.namespace
         out.append(
             PodTemplate(
                 NAME,
@@ -39,9 +40,16 @@ def templates(inputs: Inputs) -> list[PodTemplate]:
                 {},
                 {k: v for k, v in pod.items() if v},
                 place(resource, ("spec",)),
-                selects=lambda labels, ns=namespace: (
-                    ns is None or labels.get("kubernetes.io/metadata.name") == ns
-                ),
+                selects=_in_namespace(resource.namespace),
             )
         )
     return out
+
+
+def _in_namespace(namespace: str | None) -> Callable[[Mapping[str, str]], bool]:
+    """Selects the namespace of that name (any namespace for ``None``)."""
+
+    def selects(labels: Mapping[str, str]) -> bool:
+        return namespace is None or labels.get("kubernetes.io/metadata.name") == namespace
+
+    return selects
