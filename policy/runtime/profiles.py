@@ -69,7 +69,11 @@ def user_namespaces(inputs: Inputs, namespaces: Namespaces, new_row: bool) -> li
         file_labels.update({str(k): "" for k, v in raw.items() if v is None})
     result: list[UserNamespace] = []
     profiles = inputs.kind("Profile", "kubeflow.org")
+    seen: set[str] = set()
     for profile in profiles:
+        if profile.name in seen:  # the same Profile twice is one namespace
+            continue
+        seen.add(profile.name)
         owner = profile.obj.get("spec", {}).get("owner", {})
         owner_name = str(owner.get("name", "")) if isinstance(owner, Mapping) else ""
         existing = namespaces.known.get(profile.name)
