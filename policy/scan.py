@@ -38,7 +38,7 @@ from kubeflow_devtools.policy.model.waivers import Waiver, first_match
 from kubeflow_devtools.policy.namespaces import collect_namespaces
 from kubeflow_devtools.policy.origins import OriginResolver, where
 from kubeflow_devtools.policy.podspecs import find_pod_specs
-from kubeflow_devtools.policy.pss import evaluate_pod, max_minor
+from kubeflow_devtools.policy.pss import Evaluate, Memo, evaluate_pod, max_minor
 from kubeflow_devtools.policy.pss._util import visit_containers
 from kubeflow_devtools.policy.resources import locate, resources_of
 from kubeflow_devtools.policy.rules import WAIVER_EXPIRED, WAIVER_UNUSED, all_rules, pss_rule
@@ -277,14 +277,18 @@ def _waive(finding: Finding, waivers: Iterable[Waiver], usage: Counter[Waiver] |
 
 
 def check_pod(
-    admitted: Admitted, options: Options, origins: OriginResolver | None = None
+    admitted: Admitted,
+    options: Options,
+    origins: OriginResolver | None = None,
+    evaluate: Evaluate = evaluate_pod,
 ) -> list[Finding]:
-    """Run the Pod Security checks for ``options`` on one admitted pod."""
+    """Run the Pod Security checks for ``options`` on one admitted pod (with ``evaluate``:
+    :func:`evaluate_pod`, or a memo of it)."""
     pod = admitted.pod
     resource = pod.resource
     injected = {(c.list_name, c.index) for c in admitted.injected if c.declared is None}
     findings = []
-    for check, violation in evaluate_pod(pod.metadata, pod.spec, options.level, options.version):
+    for check, violation in evaluate(pod.metadata, pod.spec, options.level, options.version):
         relative = pod.field_path(violation.field, violation.root)
         from_mesh = violation.root == "spec" and tuple(violation.field[:2]) in injected
         findings.append(
@@ -342,6 +346,7 @@ def check_runtime(
     waivers = tuple(waivers)
     # A template put in several namespaces with the same labels is admitted and checked once.
     seen: dict[tuple[str, str], tuple[Admitted, list[Finding]]] = {}
+    memo = Memo()
     for pod, template in prediction.pods:
         resource = runtime_resource(pod)
         labels = report.namespaces.selector_labels(pod.namespace)
@@ -356,11 +361,14 @@ def check_runtime(
             if template.after_mesh is not None and admitted.injected:
                 changed = template.after_mesh(admitted.pod.spec, admitted.pod.metadata)
                 admitted = replace(admitted, pod=replace(admitted.pod, spec=changed))
-            findings = check_pod(admitted, report.options)
+            findings = check_pod(admitted, report.options, evaluate=memo)
             seen[key] = (admitted, findings)
         findings = [
             *findings,
-            *(mesh_finding(p, admitted.pod) for p in pod_problems(admitted, report.namespaces)),
+            *(
+                mesh_finding(p, admitted.pod)
+                for p in pod_problems(admitted, report.namespaces, memo)
+            ),
         ]
         marked = tuple(_waive(_mark(f, pod), waivers, usage) for f in findings)
         report.runtime_workloads.append(Workload(admitted, marked, runtime=pod))
@@ -369,7 +377,7 @@ def check_runtime(
         versions=list(prediction.versions),
         pods=len(prediction.pods),
     )
-    runtime.answers = answers(prediction.namespaces, report.runtime_workloads, report.options)
+    runtime.answers = answers(prediction.namespaces, report.runtime_workloads, report.options, memo)
     runtime.notes = [v.note for v in prediction.versions if v.note]
     report.warnings.extend(runtime.notes)
     return runtime

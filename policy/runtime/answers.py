@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from kubeflow_devtools.policy.model.report import Options, Workload
 from kubeflow_devtools.policy.model.runtime import Answer, Blocker, UserNamespace
-from kubeflow_devtools.policy.pss import Check, Level, Violation, evaluate_pod, parse_version
+from kubeflow_devtools.policy.pss import Evaluate, Level, evaluate_pod, parse_version
 from kubeflow_devtools.policy.pss._util import visit_containers
 from kubeflow_devtools.policy.runtime import COMPONENTS
 
@@ -20,11 +20,14 @@ _ORDER = {module.NAME: i for i, module in enumerate(COMPONENTS)}
 
 
 def answers(
-    namespaces: Iterable[UserNamespace], workloads: Sequence[Workload], options: Options
+    namespaces: Iterable[UserNamespace],
+    workloads: Sequence[Workload],
+    options: Options,
+    evaluate: Evaluate = evaluate_pod,
 ) -> list[Answer]:
-    """One :class:`Answer` per user namespace, from its run-time workloads."""
+    """One :class:`Answer` per user namespace, from its run-time workloads (``evaluate``:
+    :func:`evaluate_pod` or a memo of it, shared with the checks)."""
     out = []
-    memo: dict[tuple[int, Level, int | None], list[tuple[Check, Violation]]] = {}
     for user in namespaces:
         own = [w for w in workloads if w.runtime is not None and w.runtime.namespace == user.name]
         enforce = user.labels.get("pod-security.kubernetes.io/enforce", "privileged")
@@ -33,11 +36,11 @@ def answers(
             minor = parse_version(version)
         except ValueError:
             minor = None
-        baseline = _blockers(own, Level.BASELINE, options.version, memo)
-        restricted = _blockers(own, Level.RESTRICTED, options.version, memo)
+        baseline = _blockers(own, Level.BASELINE, options.version, evaluate)
+        restricted = _blockers(own, Level.RESTRICTED, options.version, evaluate)
         admitted = True
         if enforce in ("baseline", "restricted"):
-            admitted = not _blockers(own, Level(enforce), minor, memo)
+            admitted = not _blockers(own, Level(enforce), minor, evaluate)
         out.append(
             Answer(
                 namespace=user.name,
@@ -55,13 +58,9 @@ def _blockers(
     workloads: Sequence[Workload],
     level: Level,
     minor: int | None,
-    memo: dict[tuple[int, Level, int | None], list[tuple[Check, Violation]]],
+    evaluate: Evaluate,
 ) -> tuple[Blocker, ...]:
-    """The components whose containers fail ``level``, in the registry's order.
-
-    ``memo`` keeps each pod spec's evaluation (a pod admitted once is shared by every
-    namespace with the same labels).
-    """
+    """The components whose containers fail ``level``, in the registry's order."""
     failed: dict[tuple[str, str], set[str]] = {}
     fixable: dict[tuple[str, str], set[str | None]] = {}
     for workload in workloads:
@@ -74,10 +73,7 @@ def _blockers(
         }
         names = {tuple(path[:2]): name for name, _, path in visit_containers(pod.spec)}
         here: dict[tuple[str, str], set[str]] = {}
-        key = (id(pod.spec), level, minor)
-        if key not in memo:
-            memo[key] = evaluate_pod(pod.metadata, pod.spec, level, minor)
-        for check, violation in memo[key]:
+        for check, violation in evaluate(pod.metadata, pod.spec, level, minor):
             where = tuple(violation.field[:2])
             component = "istio" if where in injected else runtime.component
             container = violation.container or names.get(where) or runtime.name

@@ -9,7 +9,6 @@ namespace; :meth:`PodTemplate.instantiate` puts it in one.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,11 +41,11 @@ class PodTemplate:
     """A webhook re-invoked after Istio's injection: ``(spec, metadata) -> spec``."""
 
     def instantiate(self, namespace: str) -> RuntimePod:
-        """The pod in ``namespace`` (a deep copy: nothing is shared between namespaces)."""
-        metadata = {**copy.deepcopy(dict(self.metadata)), "namespace": namespace}
+        """The pod in ``namespace``: its own metadata; the spec is the template's, shared by
+        every namespace (nothing changes a pod spec: admission and checks make new objects)."""
+        metadata = {**self.metadata, "namespace": namespace}
         metadata.setdefault("name", self.name)
-        pod = {"apiVersion": "v1", "kind": "Pod", "metadata": metadata}
-        pod["spec"] = copy.deepcopy(dict(self.spec))
+        pod = {"apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": self.spec}
         return RuntimePod(
             component=self.component,
             name=self.name,
