@@ -86,31 +86,42 @@ def strip_nulls(value: Any) -> Any:
 def _directive_free(value: Any) -> tuple[Any, bool]:
     """``removeDirectives`` (and the ``null`` values typed decoding drops): the value without
     them, and whether to keep it at all."""
+    if isinstance(value, (dict, list)):
+        kept = _free(value)
+        return (None, False) if kept is _DROP else (kept, True)
+    return value, True
+
+
+_DROP = object()
+"""What :func:`_free` returns for a mapping with a ``$patch`` directive (dropped)."""
+
+
+def _free(value: Any) -> Any:
+    """A copy of the dict or list ``value`` without directives and ``null`` values, or
+    :data:`_DROP`."""
     if isinstance(value, dict):
         if DIRECTIVE in value:
-            return None, False
+            return _DROP
         out: dict[str, Any] = {}
         for key, item in value.items():
             if item is None:
                 continue
             if isinstance(item, (dict, list)):
-                item, keep = _directive_free(item)
-                if not keep:
+                item = _free(item)
+                if item is _DROP:
                     continue
             out[key] = item
-        return out, True
-    if isinstance(value, list):
-        kept = []
-        for item in value:
-            if item is None:
+        return out
+    kept = []
+    for item in value:
+        if item is None:
+            continue
+        if isinstance(item, (dict, list)):
+            item = _free(item)
+            if item is _DROP:
                 continue
-            if isinstance(item, (dict, list)):
-                item, keep = _directive_free(item)
-                if not keep:
-                    continue
-            kept.append(item)
-        return kept, True
-    return value, True
+        kept.append(item)
+    return kept
 
 
 def _merge_map(
