@@ -97,31 +97,36 @@ _DROP = object()
 
 
 def _free(value: Any) -> Any:
-    """A copy of the dict or list ``value`` without directives and ``null`` values, or
-    :data:`_DROP`."""
+    """The dict or list ``value`` without directives and ``null`` values, or :data:`_DROP`:
+    the value itself when it has none (nothing here changes a value in place, and neither
+    does the injection after it: every change is made on a copy), else a copy."""
     if isinstance(value, dict):
         if DIRECTIVE in value:
             return _DROP
-        out: dict[str, Any] = {}
-        for key, item in value.items():
-            if item is None:
-                continue
-            if isinstance(item, (dict, list)):
-                item = _free(item)
-                if item is _DROP:
-                    continue
-            out[key] = item
-        return out
-    kept = []
-    for item in value:
-        if item is None:
-            continue
-        if isinstance(item, (dict, list)):
-            item = _free(item)
-            if item is _DROP:
-                continue
-        kept.append(item)
-    return kept
+        out: dict[str, Any] | None = None
+        for index, (key, item) in enumerate(value.items()):
+            kept = item
+            if kept is not None and isinstance(kept, (dict, list)):
+                kept = _free(kept)
+                if kept is _DROP:
+                    kept = None
+            if out is None and (kept is None or kept is not item):
+                out = dict(list(value.items())[:index])
+            if out is not None and kept is not None:
+                out[key] = kept
+        return value if out is None else out
+    items: list[Any] | None = None
+    for index, item in enumerate(value):
+        kept = item
+        if kept is not None and isinstance(kept, (dict, list)):
+            kept = _free(kept)
+            if kept is _DROP:
+                kept = None
+        if items is None and (kept is None or kept is not item):
+            items = list(value[:index])
+        if items is not None and kept is not None:
+            items.append(kept)
+    return value if items is None else items
 
 
 def _merge_map(
