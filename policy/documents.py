@@ -466,6 +466,9 @@ class _Builder:
                 elif frame[4]:
                     box[frame[3]] = value
                     frame[3], frame[4] = None, False
+                elif value.__class__ is str:  # the usual key: hashable, placed here
+                    frame[3], frame[4] = value, True
+                    box.key_lines[value] = line
                 else:
                     self._place(stack, value, line)
             else:

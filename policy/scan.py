@@ -351,11 +351,16 @@ def check_runtime(
         resource = runtime_resource(pod)
         labels = report.namespaces.selector_labels(pod.namespace)
         labels.pop("kubernetes.io/metadata.name", None)
-        key = (repr(sorted(labels.items())), f"{pod.component}/{pod.name}")
+        # Keyed by content: the same pod from two templates is admitted once too.
+        content = {k: v for k, v in pod.pod["metadata"].items() if k not in ("name", "namespace")}
+        key = (
+            repr(sorted(labels.items())),
+            repr((content, pod.pod["spec"], template.after_mesh is not None)),
+        )
         cached = seen.get(key)
         if cached is not None:
             admitted = replace(cached[0], pod=replace(cached[0].pod, resource=resource))
-            findings = [replace(f, namespace=pod.namespace) for f in cached[1]]
+            findings = [replace(f, namespace=pod.namespace, name=resource.name) for f in cached[1]]
         else:
             admitted = admit(find_pod_specs(resource)[0], report.namespaces, report.mesh)
             if template.after_mesh is not None and admitted.injected:
