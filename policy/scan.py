@@ -257,8 +257,9 @@ def check_resource(
     workloads = []
     for pod in find_pod_specs(resource):
         admitted = admit(pod, report.namespaces, report.mesh)
-        findings = check_pod(admitted, report.options, origins)
-        for problem in pod_problems(admitted, report.namespaces):
+        memo = Memo()  # the profile and the namespace's enforce level are often the same
+        findings = check_pod(admitted, report.options, origins, memo)
+        for problem in pod_problems(admitted, report.namespaces, memo):
             findings.append(mesh_finding(problem, admitted.pod, origins))
         for problem in pod_ambient_conflict(admitted):
             findings.append(mesh_finding(problem, admitted.pod, origins))
