@@ -85,8 +85,16 @@ class Inputs:
             return None
         try:
             data = yaml.load(setting.value, Loader=Loader)
-        except yaml.YAMLError:
-            data = None
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" (line {mark.line + 1} of the value)" if mark is not None else ""
+            self.errors.append(
+                InputError(
+                    *setting.at[:2],
+                    f"ConfigMap {setting.resource.name}: {key} is not valid YAML{where}",
+                )
+            )
+            return None
         if data is None:
             data = {}
         if not isinstance(data, Mapping):

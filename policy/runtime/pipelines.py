@@ -131,7 +131,7 @@ def templates(inputs: Inputs) -> list[PodTemplate]:
             fixes,
         ),
     ]
-    if truthy(data.get("ARTIFACTS_PROXY_ENABLED")):
+    if truthy(data.get("ARTIFACTS_PROXY_ENABLED")) and install is not None:
         disable = inputs.value("kubeflow-pipelines-profile-controller-env", "DISABLE_ISTIO_SIDECAR")
         labels = {"sidecar.istio.io/inject": "false"} if disable and truthy(disable.value) else {}
         out.append(
@@ -148,7 +148,7 @@ def templates(inputs: Inputs) -> list[PodTemplate]:
                         }
                     ]
                 },
-                install_at,
+                place(install, ("data", "ARTIFACTS_PROXY_ENABLED")),
             )
         )
     return out

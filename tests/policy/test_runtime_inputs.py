@@ -160,3 +160,43 @@ def test_repository_mode_answers_per_root(
     text = capsys.readouterr().out
     assert text.startswith("User namespaces")
     assert f"[{top / 'platform'}] alice: enforce baseline; baseline: ok" in text
+
+
+def test_artifact_proxy_only_when_enabled() -> None:
+    """sync.py:257: the per-namespace ml-pipeline-ui-artifact Deployment exists only with
+    ARTIFACTS_PROXY_ENABLED "true", and has no securityContext at all."""
+    install = (
+        "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: pipeline-install-config}\n"
+        'data:\n  ARTIFACTS_PROXY_ENABLED: "{on}"\n  defaultSecurityContextRunAsNonRoot: ""\n'
+    )
+    base = CONTROLLER.replace("{enforce}", "baseline") + PROFILE
+    off = scan_text("in.yaml", base + install.replace("{on}", "false"))
+    names = {w.runtime.name for w in off.runtime_workloads if w.runtime is not None}
+    assert "ml-pipeline-ui-artifact" not in names and {"driver", "executor"} <= names
+    on = scan_text("in.yaml", base + install.replace("{on}", "true"))
+    [proxy] = [
+        w
+        for w in on.runtime_workloads
+        if w.runtime is not None
+        and w.runtime.name == "ml-pipeline-ui-artifact"
+        and w.runtime.namespace == "alice"
+    ]
+    assert {f.rule for f in proxy.findings if f.container == "ml-pipeline-ui-artifact"} == {
+        "allowPrivilegeEscalation",
+        "capabilities_restricted",
+        "runAsNonRoot",
+        "seccompProfile_restricted",
+    }
+
+
+def test_configuration_that_is_not_yaml_is_an_input_error() -> None:
+    text = (
+        CONTROLLER.replace("{enforce}", "baseline")
+        + PROFILE
+        + "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: katib-config}\n"
+        + "data:\n  katib-config.yaml: 'a: [unclosed'\n"
+    )
+    report = scan_text("in.yaml", text)
+    [error] = report.errors
+    assert error.file == "in.yaml" and "katib-config.yaml is not valid YAML" in error.message
+    assert report.exit_code == 2
