@@ -85,6 +85,12 @@ def _common(parser: argparse.ArgumentParser) -> None:
         help="do not waive the mesh node agents (istio-cni-node, ztunnel)",
     )
     parser.add_argument(
+        "--no-runtime",
+        action="store_true",
+        help="do not predict the user namespaces' run-time pods (what Kubeflow's controllers "
+        "create there: notebooks, trials, predictors, pipeline steps, ...)",
+    )
+    parser.add_argument(
         "--fail-on",
         choices=sorted(FAIL_ON),
         default="error",
@@ -249,6 +255,7 @@ def _options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Optio
         baseline=baseline,
         schema_version=schema_version,
         kubernetes_version=kubernetes_minor,
+        runtime=not args.no_runtime,
     )
 
 

@@ -341,6 +341,10 @@ _SCALAR_TAGS = {
 }
 
 
+_IMPLICIT = _RESOLVER.yaml_implicit_resolvers
+_CONSTRUCTORS = _CONSTRUCTOR.yaml_constructors
+
+
 def _scalar(event: Any) -> Any:
     """The Python value of a scalar event, resolved the way ``yaml.safe_load`` does.
 
@@ -348,16 +352,28 @@ def _scalar(event: Any) -> Any:
     as text.
     """
     tag = event.tag
+    value = event.value
     if tag is None or tag == "!":
-        tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
+        if not event.implicit[0]:
+            return value  # quoted or block: a string (the resolver's default)
+        if value and value[0] not in _IMPLICIT:
+            return value  # no implicit type starts with this character
+        tag = _RESOLVER.resolve(yaml.ScalarNode, value, event.implicit)  # type: ignore[no-untyped-call]
     if tag in _KEPT_AS_TEXT or tag not in _SCALAR_TAGS:
-        return event.value
-    node = yaml.ScalarNode(tag, event.value)
+        return value
+    node = yaml.ScalarNode(tag, value)
     try:
-        return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, node)
+        return _CONSTRUCTORS[tag](_CONSTRUCTOR, node)
     except (ValueError, yaml.YAMLError):
         # Matches a number pattern but is not one (``0x_``): keep the text, as Go's YAML does.
-        return event.value
+        return value
+
+
+_SCALAR_EVENT = yaml.ScalarEvent
+_ALIAS_EVENT = yaml.AliasEvent
+_MAPPING_START = yaml.MappingStartEvent
+_SEQUENCE_START = yaml.SequenceStartEvent
+_ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
 
 class _Builder:
@@ -389,15 +405,19 @@ class _Builder:
         stack: list[list[Any]] = []
         root: Any = None
         documents = 0
+        offset = self.offset
         for event in events:
             value: Any
             size = 1
-            if isinstance(event, yaml.ScalarEvent):
-                self._count(event)
+            kind = event.__class__
+            if kind is _SCALAR_EVENT:
+                self.nodes += 1
+                if self.nodes > MAX_NODES:
+                    self._count(event)
                 value = _scalar(event)
                 if event.anchor is not None:
                     self.anchors[event.anchor] = (value, size)
-            elif isinstance(event, yaml.AliasEvent):
+            elif kind is _ALIAS_EVENT:
                 self._count(event)
                 if event.anchor not in self.anchors:
                     raise self._error(event, f"unknown alias *{event.anchor}")
@@ -407,25 +427,27 @@ class _Builder:
                     raise self._error(
                         event, f"aliases expand to more than {MAX_ALIAS_EXPANSION} nodes"
                     )
-            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            elif kind is _MAPPING_START or kind is _SEQUENCE_START:
                 if len(stack) >= MAX_DEPTH:
                     raise self._error(event, f"YAML nested deeper than {MAX_DEPTH} levels")
                 self._count(event)
                 start = self._line(event)
-                box = (
-                    LineDict(start)
-                    if isinstance(event, yaml.MappingStartEvent)
-                    else LineList(start)
-                )
+                box = LineDict(start) if kind is _MAPPING_START else LineList(start)
                 stack.append([box, event.anchor, 1, None, False])
                 continue
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            elif kind in _ENDS:
                 value, anchor, size, _, _ = stack.pop()
                 if anchor is not None:
                     self.anchors[anchor] = (value, size)
-                if isinstance(value, LineDict) and "<<" in value:
+                if kind is yaml.MappingEndEvent and "<<" in value:
                     _merge(value)
-            elif isinstance(event, yaml.DocumentStartEvent):
+                if stack:
+                    stack[-1][2] += size
+                    self._place(stack, value, value.line)
+                else:
+                    root = value
+                continue
+            elif kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
                     raise self._error(event, "unexpected document marker")
@@ -433,9 +455,22 @@ class _Builder:
             else:
                 continue
             if stack:
-                stack[-1][2] += size
-                closed = isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent))
-                self._place(stack, value, None if closed else self._line(event))
+                frame = stack[-1]
+                frame[2] += size
+                mark = event.start_mark
+                line = offset + (mark.line if mark is not None else 0)
+                box = frame[0]
+                if box.__class__ is LineList:
+                    box.append(value)
+                    box.item_lines.append(line)
+                elif frame[4]:
+                    box[frame[3]] = value
+                    frame[3], frame[4] = None, False
+                elif value.__class__ is str:  # the usual key: hashable, placed here
+                    frame[3], frame[4] = value, True
+                    box.key_lines[value] = line
+                else:
+                    self._place(stack, value, line)
             else:
                 root = value
         return root

@@ -324,7 +324,7 @@ def _experiment(resource: Resource, obj: Mapping[str, Any], base: Path) -> Itera
 
 def looks_like_pod_spec(value: Any) -> bool:
     """Whether ``value`` has a non-empty ``containers`` list of mappings with name and image."""
-    if not isinstance(value, Mapping):
+    if not isinstance(value, (dict, Mapping)):
         return False
     containers = value.get("containers")
     return (
@@ -355,9 +355,18 @@ def _generic(resource: Resource, obj: Mapping[str, Any], base: Path) -> Iterator
                 found_by="generic",
             )
             continue
-        if isinstance(value, Mapping):
+        # Only collections are pushed: a scalar holds no pod spec (it still counts as visited).
+        if isinstance(value, (dict, Mapping)):
             for key in reversed(list(value)):
-                stack.append((value[key], (*path, str(key)), value))
+                child = value[key]
+                if isinstance(child, (dict, list, Mapping)):
+                    stack.append((child, (*path, str(key)), value))
+                else:
+                    visited += 1
         elif isinstance(value, list):
             for i in reversed(range(len(value))):
-                stack.append((value[i], (*path, i), value))
+                child = value[i]
+                if isinstance(child, (dict, list, Mapping)):
+                    stack.append((child, (*path, i), value))
+                else:
+                    visited += 1

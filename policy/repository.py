@@ -372,6 +372,7 @@ class _Run:
                 os.getcwd(),
                 self.mesh_key,
                 repr((options.level, options.version, options.mesh, options.fail_on)),
+                repr(options.runtime),
                 repr((labels, options.waivers, options.today, options.schema_version)),
                 repr(sorted((options.baseline or Counter()).items())),
                 _code_fingerprint(),

@@ -33,14 +33,17 @@ from kubeflow_devtools.policy.model.findings import Finding, Named, fails_run
 from kubeflow_devtools.policy.model.mesh import Admitted, MeshConfig, MeshMode
 from kubeflow_devtools.policy.model.objects import PodSpec, Resource, format_path
 from kubeflow_devtools.policy.model.report import Options, Report, Workload
+from kubeflow_devtools.policy.model.runtime import Runtime, RuntimePod
 from kubeflow_devtools.policy.model.waivers import Waiver, first_match
 from kubeflow_devtools.policy.namespaces import collect_namespaces
 from kubeflow_devtools.policy.origins import OriginResolver, where
 from kubeflow_devtools.policy.podspecs import find_pod_specs
-from kubeflow_devtools.policy.pss import evaluate_pod, max_minor
+from kubeflow_devtools.policy.pss import Evaluate, Memo, evaluate_pod, max_minor
 from kubeflow_devtools.policy.pss._util import visit_containers
 from kubeflow_devtools.policy.resources import locate, resources_of
 from kubeflow_devtools.policy.rules import WAIVER_EXPIRED, WAIVER_UNUSED, all_rules, pss_rule
+from kubeflow_devtools.policy.runtime import Prediction, predict
+from kubeflow_devtools.policy.runtime.answers import answers
 from kubeflow_devtools.policy.schema import check_schemas
 from kubeflow_devtools.policy.scopes import cluster_kinds, crd_scope
 from kubeflow_devtools.policy.sources import FileSource, Source, expand_paths, open_source
@@ -118,6 +121,10 @@ def analyze(
     else:
         report.errors.extend(report.mesh.errors)
     report.namespaces = collect_namespaces(report.resources, options.namespace_labels)
+    prediction = predict(
+        report.resources, report.namespaces, options.namespace_labels, pods=options.runtime
+    )
+    report.errors.extend(prediction.errors)
     active = tuple(w for w in options.waivers if not w.expired(options.today))
     usage: Counter[Waiver] = Counter()
     declared: list[Waiver] = [
@@ -142,6 +149,9 @@ def analyze(
                     resource.file, resource.line, f"internal error checking {where}: {exc!r}"
                 )
             )
+    if options.runtime and prediction.namespaces:
+        report.runtime = check_runtime(prediction, report, active, usage)
+        findings.extend(f for w in report.runtime_workloads for f in w.findings)
     injected_any = any(w.admitted.injected for w in report.workloads)
     for problem in install_problems(report.mesh, report.namespaces, injected_any):
         findings.append(_waive(mesh_finding(problem, origins=origins), active, usage))
@@ -247,8 +257,9 @@ def check_resource(
     workloads = []
     for pod in find_pod_specs(resource):
         admitted = admit(pod, report.namespaces, report.mesh)
-        findings = check_pod(admitted, report.options, origins)
-        for problem in pod_problems(admitted, report.namespaces):
+        memo = Memo()  # the profile and the namespace's enforce level are often the same
+        findings = check_pod(admitted, report.options, origins, memo)
+        for problem in pod_problems(admitted, report.namespaces, memo):
             findings.append(mesh_finding(problem, admitted.pod, origins))
         for problem in pod_ambient_conflict(admitted):
             findings.append(mesh_finding(problem, admitted.pod, origins))
@@ -267,14 +278,18 @@ def _waive(finding: Finding, waivers: Iterable[Waiver], usage: Counter[Waiver] |
 
 
 def check_pod(
-    admitted: Admitted, options: Options, origins: OriginResolver | None = None
+    admitted: Admitted,
+    options: Options,
+    origins: OriginResolver | None = None,
+    evaluate: Evaluate = evaluate_pod,
 ) -> list[Finding]:
-    """Run the Pod Security checks for ``options`` on one admitted pod."""
+    """Run the Pod Security checks for ``options`` on one admitted pod (with ``evaluate``:
+    :func:`evaluate_pod`, or a memo of it)."""
     pod = admitted.pod
     resource = pod.resource
     injected = {(c.list_name, c.index) for c in admitted.injected if c.declared is None}
     findings = []
-    for check, violation in evaluate_pod(pod.metadata, pod.spec, options.level, options.version):
+    for check, violation in evaluate(pod.metadata, pod.spec, options.level, options.version):
         relative = pod.field_path(violation.field, violation.root)
         from_mesh = violation.root == "spec" and tuple(violation.field[:2]) in injected
         findings.append(
@@ -313,4 +328,99 @@ def mesh_finding(
         found_by=pod.found_by if pod else None,
         injected=problem.container is not None and pod is not None and problem.path == pod.path,
         severity=problem.effective_severity,
+    )
+
+
+def check_runtime(
+    prediction: Prediction,
+    report: Report,
+    waivers: Iterable[Waiver] = (),
+    usage: Counter[Waiver] | None = None,
+) -> Runtime:
+    """Admit and check every run-time pod like any pod; sum the verdicts up per namespace.
+
+    The findings are marked ``runtime`` with their component, creator and fixing switch, and
+    point at the configuration that decided the pod. Pod Security findings at the chosen
+    profile are warnings (the platform's code, not the input, writes these pods); a pod the
+    namespace's own enforce level rejects is an error (``namespaceLevelViolation``).
+    """
+    waivers = tuple(waivers)
+    # A template put in several namespaces with the same labels is admitted and checked once.
+    seen: dict[tuple[str, str], tuple[Admitted, list[Finding]]] = {}
+    memo = Memo()
+    for pod, template in prediction.pods:
+        resource = runtime_resource(pod)
+        labels = report.namespaces.selector_labels(pod.namespace)
+        labels.pop("kubernetes.io/metadata.name", None)
+        # Keyed by content: the same pod from two templates is admitted once too.
+        content = {k: v for k, v in pod.pod["metadata"].items() if k not in ("name", "namespace")}
+        key = (
+            repr(sorted(labels.items())),
+            repr((content, pod.pod["spec"], template.after_mesh is not None)),
+        )
+        cached = seen.get(key)
+        if cached is not None:
+            admitted = replace(cached[0], pod=replace(cached[0].pod, resource=resource))
+            findings = [replace(f, namespace=pod.namespace, name=resource.name) for f in cached[1]]
+        else:
+            admitted = admit(find_pod_specs(resource)[0], report.namespaces, report.mesh)
+            if template.after_mesh is not None and admitted.injected:
+                changed = template.after_mesh(admitted.pod.spec, admitted.pod.metadata)
+                admitted = replace(admitted, pod=replace(admitted.pod, spec=changed))
+            findings = check_pod(admitted, report.options, evaluate=memo)
+            seen[key] = (admitted, findings)
+        findings = [
+            *findings,
+            *(
+                mesh_finding(p, admitted.pod)
+                for p in pod_problems(admitted, report.namespaces, memo)
+            ),
+        ]
+        marked = tuple(_waive(_mark(f, pod), waivers, usage) for f in findings)
+        report.runtime_workloads.append(Workload(admitted, marked, runtime=pod))
+    runtime = Runtime(
+        namespaces=list(prediction.namespaces),
+        versions=list(prediction.versions),
+        pods=len(prediction.pods),
+    )
+    runtime.answers = answers(prediction.namespaces, report.runtime_workloads, report.options, memo)
+    runtime.notes = [v.note for v in prediction.versions if v.note]
+    report.warnings.extend(runtime.notes)
+    return runtime
+
+
+def runtime_resource(pod: RuntimePod) -> Resource:
+    """A run-time pod as a resource: a ``Pod`` named ``component/name`` in its namespace, at
+    the configuration that decided it."""
+    return Resource(
+        api_version="v1",
+        kind="Pod",
+        name=f"{pod.component}/{pod.name}",
+        namespace=pod.namespace,
+        obj=pod.pod,
+        file=pod.file or "",
+        document=0,
+        line=pod.line or 0,
+        root=pod.pod,
+        base=(),
+    )
+
+
+def _mark(finding: Finding, pod: RuntimePod) -> Finding:
+    """A finding about a run-time pod: marked, located at its configuration, with its fix."""
+    fix = pod.fixes.get(finding.container or "")
+    switch = fix.switch if fix is not None and finding.rule in fix.checks else None
+    pss = finding.level in ("baseline", "restricted")
+    return replace(
+        finding,
+        runtime=True,
+        component="istio" if finding.injected else pod.component,
+        found_by=pod.creator,
+        file=pod.file,
+        line=pod.line,
+        path=pod.path,
+        pod_path=None,
+        fix=switch,
+        severity="warning" if pss else finding.severity,
+        message=finding.message + (f" (fix: {switch})" if switch else ""),
     )

@@ -29,6 +29,7 @@ MODEL_MODULES = frozenset(
         "kubeflow_devtools.policy.model.mesh",
         "kubeflow_devtools.policy.model.objects",
         "kubeflow_devtools.policy.model.report",
+        "kubeflow_devtools.policy.model.runtime",
         "kubeflow_devtools.policy.model.waivers",
         "kubeflow_devtools.policy.pss.registry",
     }

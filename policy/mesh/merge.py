@@ -86,31 +86,47 @@ def strip_nulls(value: Any) -> Any:
 def _directive_free(value: Any) -> tuple[Any, bool]:
     """``removeDirectives`` (and the ``null`` values typed decoding drops): the value without
     them, and whether to keep it at all."""
+    if isinstance(value, (dict, list)):
+        kept = _free(value)
+        return (None, False) if kept is _DROP else (kept, True)
+    return value, True
+
+
+_DROP = object()
+"""What :func:`_free` returns for a mapping with a ``$patch`` directive (dropped)."""
+
+
+def _free(value: Any) -> Any:
+    """The dict or list ``value`` without directives and ``null`` values, or :data:`_DROP`:
+    the value itself when it has none (nothing here changes a value in place, and neither
+    does the injection after it: every change is made on a copy), else a copy."""
     if isinstance(value, dict):
         if DIRECTIVE in value:
-            return None, False
-        out: dict[str, Any] = {}
-        for key, item in value.items():
-            if item is None:
-                continue
-            if isinstance(item, (dict, list)):
-                item, keep = _directive_free(item)
-                if not keep:
-                    continue
-            out[key] = item
-        return out, True
-    if isinstance(value, list):
-        kept = []
-        for item in value:
-            if item is None:
-                continue
-            if isinstance(item, (dict, list)):
-                item, keep = _directive_free(item)
-                if not keep:
-                    continue
-            kept.append(item)
-        return kept, True
-    return value, True
+            return _DROP
+        out: dict[str, Any] | None = None
+        for index, (key, item) in enumerate(value.items()):
+            kept = item
+            if kept is not None and isinstance(kept, (dict, list)):
+                kept = _free(kept)
+                if kept is _DROP:
+                    kept = None
+            if out is None and (kept is None or kept is not item):
+                out = dict(list(value.items())[:index])
+            if out is not None and kept is not None:
+                out[key] = kept
+        return value if out is None else out
+    items: list[Any] | None = None
+    for index, item in enumerate(value):
+        kept = item
+        if kept is not None and isinstance(kept, (dict, list)):
+            kept = _free(kept)
+            if kept is _DROP:
+                kept = None
+        if items is None and (kept is None or kept is not item):
+            items = list(value[:index])
+        if items is not None and kept is not None:
+            items.append(kept)
+    return value if items is None else items
 
 
 def _merge_map(

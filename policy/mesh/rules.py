@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from kubeflow_devtools.policy.model.findings import RuleInfo
 from kubeflow_devtools.policy.model.mesh import Admitted, MeshConfig
 from kubeflow_devtools.policy.model.objects import Namespaces, Resource
-from kubeflow_devtools.policy.pss import Level, evaluate_pod, parse_version
+from kubeflow_devtools.policy.pss import Evaluate, Level, evaluate_pod, parse_version
 from kubeflow_devtools.policy.pss._util import visit_containers
 
 ISTIO_INIT = RuleInfo(
@@ -110,8 +110,14 @@ class MeshProblem:
         return self.severity or self.rule.severity
 
 
-def pod_problems(admitted: Admitted, namespaces: Namespaces) -> Iterator[MeshProblem]:
-    """The pod rules: ``injectionFailed``, ``istioInit`` and ``namespaceLevelViolation``."""
+def pod_problems(
+    admitted: Admitted, namespaces: Namespaces, evaluate: Evaluate = evaluate_pod
+) -> Iterator[MeshProblem]:
+    """The pod rules: ``injectionFailed``, ``istioInit`` and ``namespaceLevelViolation``.
+
+    ``evaluate`` runs the Pod Security checks (a :class:`~kubeflow_devtools.policy.pss.Memo`
+    for pods checked more than once).
+    """
     pod = admitted.pod
     if admitted.error is not None:
         yield MeshProblem(
@@ -144,7 +150,7 @@ def pod_problems(admitted: Admitted, namespaces: Namespaces) -> Iterator[MeshPro
             minor = parse_version(version_label)
         except ValueError:
             minor = None
-        results = evaluate_pod(pod.metadata, pod.spec, Level(level_name), minor)
+        results = evaluate(pod.metadata, pod.spec, Level(level_name), minor)
         if not results:
             continue
         checks = sorted({check.id for check, _ in results})

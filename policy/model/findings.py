@@ -91,6 +91,12 @@ class Finding:
     baselined: bool = False
     input: str | None = None
     """The repository input (kustomization root, chart, plain files) it was found in."""
+    runtime: bool = False
+    """About a pod a Kubeflow controller creates at run time (not written in the input)."""
+    component: str | None = None
+    """The Kubeflow component that creates that pod (``katib``, ``pipelines``, ...)."""
+    fix: str | None = None
+    """The configuration switch that fixes it, where one exists."""
 
     @classmethod
     def of(
@@ -106,6 +112,9 @@ class Finding:
         found_by: str | None = None,
         injected: bool = False,
         severity: str | None = None,
+        runtime: bool = False,
+        component: str | None = None,
+        fix: str | None = None,
     ) -> Finding:
         """A finding of ``rule`` about ``subject``: the one way every rule makes its findings.
 
@@ -121,6 +130,9 @@ class Finding:
             found_by: How the pod spec (or the waiver) was found.
             injected: Whether it concerns a container the mesh injects.
             severity: This finding's severity, when it differs from the rule's.
+            runtime: Whether it is about a pod a controller creates at run time.
+            component: The component that creates that pod.
+            fix: The configuration switch that fixes it, if any.
 
         Returns:
             The finding, neither waived nor baselined.
@@ -141,6 +153,9 @@ class Finding:
             line=at[1],
             found_by=found_by,
             injected=injected,
+            runtime=runtime,
+            component=component,
+            fix=fix,
         )
 
     @property
@@ -180,6 +195,9 @@ class Finding:
             "waiverReason": self.waiver_reason,
             "baselined": self.baselined,
             "input": self.input,
+            "runtime": self.runtime,
+            "component": self.component,
+            "fix": self.fix,
         }
 
 

@@ -15,6 +15,7 @@ from kubeflow_devtools.policy.errors import InputError
 from kubeflow_devtools.policy.model.findings import Finding, RuleInfo, fails_run
 from kubeflow_devtools.policy.model.mesh import Admitted, MeshConfig, MeshMode
 from kubeflow_devtools.policy.model.objects import Namespaces, PodSpec, Resource
+from kubeflow_devtools.policy.model.runtime import Answer, Runtime, RuntimePod
 from kubeflow_devtools.policy.model.waivers import DEFAULT_WAIVERS, Waiver
 from kubeflow_devtools.policy.pss.registry import Level
 
@@ -26,7 +27,8 @@ class Options:
     ``level``/``version``: the Pod Security Standards level and policy version (``None``:
     latest). ``mesh``: what to assume about Istio (``auto``: what the input says).
     ``namespace_labels``: labels of namespaces defined outside the input. ``waivers``: the
-    waivers in force (the built-in node-agent waivers by default).
+    waivers in force (the built-in node-agent waivers by default). ``runtime``: predict the
+    user namespaces and the pods Kubeflow creates in them (``--no-runtime`` turns it off).
     """
 
     level: Level = Level.RESTRICTED
@@ -42,6 +44,7 @@ class Options:
     kubernetes_version: int | None = None
     """``--kubernetes-version``: the cluster's Kubernetes minor version when the input has no
     ``Node`` (Istio's native sidecars depend on it); ``None``: not given."""
+    runtime: bool = True
 
 
 @dataclass
@@ -70,6 +73,8 @@ class Workload:
     findings: tuple[Finding, ...]
     input: str | None = None
     """The repository input it belongs to (``None`` outside repository mode)."""
+    runtime: RuntimePod | None = None
+    """The run-time pod it is (``None``: a pod spec written in the input)."""
 
     @property
     def rootless(self) -> bool:
@@ -152,6 +157,10 @@ class Report:
     cluster_kinds: set[tuple[str, str]] = field(default_factory=set)
     """``(group, kind)`` of the custom resources whose CRD in the input says ``scope: Cluster``."""
     warnings: list[str] = field(default_factory=list)
+    runtime: Runtime | None = None
+    """The user namespaces and run-time pods predicted (``None``: ``--no-runtime``)."""
+    runtime_workloads: list[Workload] = field(default_factory=list)
+    """The run-time pods as admitted and checked (kept apart from the input's pod specs)."""
 
     @property
     def pod_specs(self) -> list[PodSpec]:
@@ -171,9 +180,11 @@ class Report:
                 for row in result.report.namespace_summaries()
             ]
         groups: dict[str, list[Workload]] = {}
-        for workload in self.workloads:
+        for workload in (*self.workloads, *self.runtime_workloads):
             resource = workload.admitted.pod.resource
             groups.setdefault(resource.namespace or "(cluster)", []).append(workload)
+        for user in self.runtime.namespaces if self.runtime else ():
+            groups.setdefault(user.name, [])
         rows = []
         for name in sorted(groups):
             workloads = groups[name]
@@ -197,6 +208,18 @@ class Report:
                 )
             )
         return rows
+
+    def runtime_answers(self) -> list[tuple[str | None, Answer]]:
+        """The answer of every user namespace, with its repository input (``None`` outside
+        repository mode)."""
+        if self.inputs:
+            return [
+                (result.path, answer)
+                for result in self.inputs
+                if result.report is not None
+                for _, answer in result.report.runtime_answers()
+            ]
+        return [(None, a) for a in self.runtime.answers] if self.runtime else []
 
     @property
     def failed(self) -> bool:

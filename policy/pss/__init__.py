@@ -6,7 +6,7 @@ Importing this package registers every check (:mod:`~kubeflow_devtools.policy.ps
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from kubeflow_devtools.policy.pss import checks
@@ -24,7 +24,9 @@ from kubeflow_devtools.policy.pss.registry import (
 
 __all__ = [
     "Check",
+    "Evaluate",
     "Level",
+    "Memo",
     "VersionedCheck",
     "Violation",
     "all_checks",
@@ -51,3 +53,40 @@ def evaluate_pod(
     for check, versioned in checks_for(level, minor):
         results.extend((check, v) for v in versioned.check_pod(metadata, spec))
     return results
+
+
+Evaluate = Callable[
+    [Mapping[str, Any], Mapping[str, Any], Level, "int | None"], list[tuple[Check, Violation]]
+]
+"""A function with :func:`evaluate_pod`'s signature (``Memo`` is one)."""
+
+
+class Memo:
+    """:func:`evaluate_pod` remembered per pod object, level and version.
+
+    For pods that are shared, never changed, and checked several times (a run-time pod put
+    in several namespaces, judged at each level). It keeps the pods it has seen alive, so an
+    object's identity is never reused while it is remembered.
+    """
+
+    def __init__(self) -> None:
+        """An empty memo."""
+        self._seen: dict[
+            tuple[int, int, Level, int | None],
+            tuple[Mapping[str, Any], Mapping[str, Any], list[tuple[Check, Violation]]],
+        ] = {}
+
+    def __call__(
+        self,
+        metadata: Mapping[str, Any],
+        spec: Mapping[str, Any],
+        level: Level = Level.RESTRICTED,
+        minor: int | None = None,
+    ) -> list[tuple[Check, Violation]]:
+        """:func:`evaluate_pod` of the pod, computed once."""
+        key = (id(metadata), id(spec), level, minor)
+        found = self._seen.get(key)
+        if found is None:
+            found = (metadata, spec, evaluate_pod(metadata, spec, level, minor))
+            self._seen[key] = found
+        return found[2]

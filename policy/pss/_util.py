@@ -17,7 +17,7 @@ CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
 def get(obj: Any, *keys: str) -> Any:
     """``obj[k1][k2]...`` through mappings only; ``None`` where any step is missing."""
     for key in keys:
-        if not isinstance(obj, Mapping):
+        if not isinstance(obj, dict) and not isinstance(obj, Mapping):  # dict: no ABC check
             return None
         obj = obj.get(key)
     return obj
@@ -25,7 +25,7 @@ def get(obj: Any, *keys: str) -> Any:
 
 def mapping(obj: Any) -> Mapping[str, Any]:
     """``obj`` if it is a mapping, else an empty one."""
-    return obj if isinstance(obj, Mapping) else {}
+    return obj if isinstance(obj, (dict, Mapping)) else {}
 
 
 def items(obj: Any) -> list[Any]:

@@ -9,6 +9,7 @@ from kubeflow_devtools.policy.model.findings import Finding
 from kubeflow_devtools.policy.model.mesh import MeshConfig
 from kubeflow_devtools.policy.model.objects import format_path
 from kubeflow_devtools.policy.model.report import InputResult, Report, Workload
+from kubeflow_devtools.policy.model.runtime import Answer
 
 JSON_VERSION = 1
 
@@ -55,6 +56,67 @@ def report_to_json(report: Report) -> dict[str, Any]:
         "inputs": [input_json(result) for result in report.inputs],
         "warnings": list(report.warnings),
         "pods": [pod_json(w) for w in report.workloads],
+        "runtime": runtime_json(report),
+    }
+
+
+def runtime_json(report: Report) -> dict[str, Any] | None:
+    """The user namespaces and the answer per namespace (``None`` with ``--no-runtime``);
+    in repository mode, each input's."""
+    if report.inputs:
+        parts = [
+            {"input": r.path, **(runtime_json(r.report) or {})}
+            for r in report.inputs
+            if r.report is not None and r.report.runtime is not None
+        ]
+        return {"inputs": parts} if parts else None
+    runtime = report.runtime
+    if runtime is None:
+        return None
+    by_name = {a.namespace: a for a in runtime.answers}
+    return {
+        "pods": runtime.pods,
+        "versions": [
+            {"component": v.component, "found": v.found, "modelled": v.modelled, "exact": v.exact}
+            for v in runtime.versions
+        ],
+        "namespaces": [
+            {
+                "name": user.name,
+                "profile": user.profile,
+                "labels": dict(user.labels),
+                "annotations": dict(user.annotations),
+                "enforce": user.enforce,
+                **(_answer_json(by_name[user.name]) if user.name in by_name else {}),
+            }
+            for user in runtime.namespaces
+        ],
+    }
+
+
+def _answer_json(answer: Answer) -> dict[str, Any]:
+    """One namespace's answer: injection, each level's blockers, admitted at its enforce."""
+    return {
+        "injection": answer.injection,
+        "admitted": answer.admitted,
+        "answer": answer.line(),
+        **{
+            level: {
+                "ok": not blockers,
+                "blockedBy": [
+                    {
+                        "component": b.component,
+                        "containers": list(b.containers),
+                        "fixes": list(b.fixes),
+                    }
+                    for b in blockers
+                ],
+            }
+            for level, blockers in (
+                ("baseline", answer.baseline),
+                ("restricted", answer.restricted),
+            )
+        },
     }
 
 

@@ -28,9 +28,15 @@ def render_markdown(report: Report) -> str:
     policy = f"{report.options.level.value}@{'latest' if version is None else f'v1.{version}'}"
     verdict = "not rootless" if failing else "rootless"
     icon = "❌" if failing or report.errors else "✅"
-    out = [
-        f"## {icon} rootless-check: {verdict}",
-        "",
+    out = [f"## {icon} rootless-check: {verdict}", ""]
+    answers = report.runtime_answers()
+    if answers:
+        out += ["**User namespaces** (pods Kubeflow creates at run time):", ""]
+        for source, answer in answers:
+            where = f"`{_cell(source)}`: " if source else ""
+            out.append(f"- {where}{_cell(answer.line())}")
+        out.append("")
+    out += [
         f"{len(failing)} failing finding(s), {s.waived} waived, {s.findings} in all; "
         f"{s.resources} resources, {s.pod_specs} pod specs checked against `{policy}`. "
         f"{report.mesh.description}.",

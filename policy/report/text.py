@@ -28,8 +28,17 @@ def render_text(report: Report, *, color: bool = False, quiet: bool = False) -> 
     def paint(text: str, style: str) -> str:
         return f"\033[{_COLORS[style]}m{text}\033[0m" if color else text
 
-    lines: list[str] = [paint(f"warning: {w}", "warning") for w in report.warnings]
-    if lines:
+    lines: list[str] = []
+    answers = report.runtime_answers()
+    if answers and not quiet:
+        lines.append(paint("User namespaces (pods Kubeflow creates at run time):", "bold"))
+        for source, answer in answers:
+            style = "ok" if answer.admitted else "error"
+            where = f"[{source}] " if source else ""
+            lines.append(f"  {where}{paint(answer.line(), style)}")
+        lines.append("")
+    lines += [paint(f"warning: {w}", "warning") for w in report.warnings]
+    if report.warnings:
         lines.append("")
     shown = [f for f in report.findings if not quiet or fails_run(f, report.options.fail_on)]
     resources = 0

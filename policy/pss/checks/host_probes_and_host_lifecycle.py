@@ -45,9 +45,12 @@ def host_probes_and_host_lifecycle_1_34(
     violations: list[Violation] = []
     for name, container, path in visit_containers(spec):
         for handler in _HANDLERS:
+            found = get(container, *(str(k) for k in handler))
+            if found is None:
+                continue  # no such probe or hook: nothing to read below it
             for action in _ACTIONS:
                 keys = (*handler, action, "host")
-                host = text(get(container, *(str(k) for k in keys)))
+                host = text(get(found, action, "host"))
                 if host:
                     where = ".".join(str(k) for k in keys)
                     violations.append(
