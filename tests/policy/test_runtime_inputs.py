@@ -200,3 +200,29 @@ def test_configuration_that_is_not_yaml_is_an_input_error() -> None:
     [error] = report.errors
     assert error.file == "in.yaml" and "katib-config.yaml is not valid YAML" in error.message
     assert report.exit_code == 2
+
+
+def test_a_poddefault_is_judged_in_its_namespace_only() -> None:
+    """main.go:540-550: a PodDefault's sidecars and volumes are added as written, in its own
+    namespace (a hostPath volume and a privileged sidecar fail baseline)."""
+    poddefault = (
+        "---\napiVersion: kubeflow.org/v1alpha1\nkind: PodDefault\n"
+        "metadata: {name: debug, namespace: alice}\n"
+        "spec:\n  selector: {matchLabels: {debug: 'true'}}\n"
+        "  sidecars:\n  - {name: debugger, image: busybox, securityContext: {privileged: true}}\n"
+        "  volumes:\n  - {name: host, hostPath: {path: /}}\n"
+    )
+    report = scan_text(
+        "in.yaml", CONTROLLER.replace("{enforce}", "baseline") + PROFILE + poddefault
+    )
+    assert report.runtime is not None
+    where = {
+        w.runtime.namespace
+        for w in report.runtime_workloads
+        if w.runtime and w.runtime.name == "poddefault-debug"
+    }
+    assert where == {"alice"}
+    [answer] = [a for a in report.runtime.answers if a.namespace == "alice"]
+    blockers = {b.component: b.containers for b in answer.baseline}
+    assert set(blockers) == {"poddefaults"} and "debugger" in blockers["poddefaults"]
+    assert not answer.admitted
