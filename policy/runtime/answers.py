@@ -92,7 +92,8 @@ def _blockers(
         if len(switches) == 1 and None not in switches:
             switch = next(iter(switches))
             assert switch is not None
-            label += f": {', '.join(sorted(checks))} — set {switch}"
+            # in brackets: in "a, b, c [checks — set switch]" the checks are c's alone
+            label += f" [{', '.join(sorted(checks))} — set {switch}]"
             fixes.setdefault(component, {})[switch] = None
         items.setdefault(component, []).append(label)
     ordered = sorted(items, key=lambda c: (_ORDER.get(c, len(_ORDER)), c))

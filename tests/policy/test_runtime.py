@@ -99,6 +99,10 @@ def test_answer_baseline_ok_restricted_blocked_with_switches(master: Report) -> 
     assert any("injectSecurityContext" in f for f in blockers["katib"].fixes)
     line = answer.line()
     assert line.startswith(f"{USER}: enforce baseline; baseline: ok; restricted: blocked by katib")
+    # a switch's checks belong to the container before them, not to the whole list
+    assert 'executor main [runAsNonRoot — set pipeline-install-config: ' in line
+    assert "router [seccompProfile_restricted — set config-features: secure-pod-defaults" in line
+    assert not any(":" in c for c in blockers["kserve"].containers if "[" not in c)
 
 
 def test_no_runtime_turns_it_off() -> None:
