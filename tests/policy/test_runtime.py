@@ -100,7 +100,7 @@ def test_answer_baseline_ok_restricted_blocked_with_switches(master: Report) -> 
     line = answer.line()
     assert line.startswith(f"{USER}: enforce baseline; baseline: ok; restricted: blocked by katib")
     # a switch's checks belong to the container before them, not to the whole list
-    assert 'executor main [runAsNonRoot — set pipeline-install-config: ' in line
+    assert "executor main [runAsNonRoot — set pipeline-install-config: " in line
     assert "router [seccompProfile_restricted — set config-features: secure-pod-defaults" in line
     assert not any(":" in c for c in blockers["kserve"].containers if "[" not in c)
 
