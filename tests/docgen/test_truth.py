@@ -91,6 +91,10 @@ def test_no_page_documents_a_parameter_the_signature_lacks(sdk_site: BuildResult
     assert "db_manager_address" in inspect.signature(KatibClient.get_trial_metrics).parameters
     assert "db_manager_address" in _documented_parameters(metrics)
     assert "db-manager-address" not in _documented_parameters(metrics)
+    # nor anywhere outside code: the SDK's text has it only as a placeholder in a command
+    # (`curl <db-manager-address>`)
+    for path in _pages(sdk_site):
+        assert "db-manager-address" not in _text_outside_code(soup(path)), path.name
 
 
 def test_undocumented_real_parameters_are_listed_as_such(sdk_site: BuildResult) -> None:
