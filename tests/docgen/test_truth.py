@@ -328,3 +328,19 @@ def test_types_in_signatures_have_pages_linked_from_tune_and_train(
         for d in sdk_site.defects
         if d["kind"] == "reference" and d["message"].split("'")[1] in names
     ]
+
+
+def test_a_dataclass_page_lists_its_fields_and_no_constructor_return(
+    sdk_site: BuildResult,
+) -> None:
+    """``TrainerResources`` (no docstring) shows its fields with their types; a class's
+    signature has no return type."""
+    import dataclasses
+
+    from kubeflow.katib import TrainerResources
+
+    page = soup(sdk_site.html / "katib/TrainerResources.html")
+    dt = entry(page, "kubeflow.katib.TrainerResources")
+    assert dt.find("span", class_="sig-return") is None
+    for field in dataclasses.fields(TrainerResources):
+        entry(page, f"kubeflow.katib.TrainerResources.{field.name}")
