@@ -7,7 +7,9 @@ dependencies.
 
 from __future__ import annotations
 
+import ast
 import sys
+import textwrap
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -229,12 +231,116 @@ def collect(
         starts.append((target, obj))
     objects: list[LintObject] = []
     seen: set[str] = set()
+    walked: list[Any] = []
     for path, obj in starts:
         for public_path, found in walk_public(obj, path, top, recursive):
             if str(found.path) not in seen:
                 seen.add(str(found.path))
+                walked.append(found)
+                objects.append(to_lint_object(found, public_path))
+    paths = list(search_paths) if search_paths is not None else None
+    for cls in signature_types(walked, top, seen, paths):
+        for public_path, found in walk_public(cls, str(cls.path), top):
+            if str(found.path) not in seen:
+                seen.add(str(found.path))
                 objects.append(to_lint_object(found, public_path))
     return objects
+
+
+def _annotation_names(function: Any) -> Iterator[Any]:
+    """The names (griffe ``ExprName``) in a function's parameter and return annotations."""
+    annotations = [p.annotation for p in function.parameters] + [function.returns]
+    for annotation in annotations:
+        if annotation is None or isinstance(annotation, str):
+            continue
+        for part in annotation.iterate(flat=True):
+            if isinstance(part, griffe.ExprName):
+                yield part
+
+
+def _imported_in_body(function: Any, name: str) -> str | None:
+    """``M.name`` when the function's own body says ``from M import name``."""
+    try:
+        tree = ast.parse(textwrap.dedent(str(function.source)))
+    except (SyntaxError, OSError, ValueError, AttributeError, griffe.BuiltinModuleError):
+        return None
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.module
+            and node.level == 0
+            and any((alias.asname or alias.name) == name for alias in node.names)
+        ):
+            return f"{node.module}.{name}"
+    return None
+
+
+def _find_class(path: str, search_paths: list[str] | None, loaded: dict[str, Any]) -> Any | None:
+    """The griffe class at ``path`` (aliases followed), loading its package if needed."""
+    parts = path.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        package = ".".join(parts[:cut])
+        if package not in loaded:
+            try:
+                loaded[package] = load(package, search_paths)
+            except LintError:
+                loaded[package] = None
+        root = loaded[package]
+        if root is None:
+            continue
+        try:
+            found = _resolve(root[".".join(parts[cut:])])
+        except KeyError:
+            return None
+        return found if found is not None and found.is_class else None
+    return None
+
+
+def _is_model(cls: Any) -> bool:
+    """Generated OpenAPI models and pydantic models: the build documents them as field lists
+    (their docstrings are machine output), lint does not check them."""
+    members = set(cls.members)
+    bases = {str(base).rpartition(".")[2] for base in cls.bases}
+    return {"openapi_types", "attribute_map"} <= members or "BaseModel" in bases
+
+
+def signature_types(
+    walked: Iterable[Any], top: str, seen: set[str], search_paths: list[str] | None = None
+) -> list[Any]:
+    """The classes of the ``top`` namespace that the signatures of ``walked`` (griffe functions
+    and classes) name and that were not walked (``seen``): what ``docgen build`` gives pages of
+    their own (``kubeflow_devtools.docgen.signature_types``), read statically.
+
+    A name the module does not define is looked up in the ``from M import name`` statements of
+    the function's own body, as the code does (``KatibClient.tune`` takes
+    ``"HuggingFaceModelParams"``). Models are left out.
+
+    Args:
+        walked: The functions and classes linted.
+        top: The top-level package (``kubeflow``).
+        seen: The paths already linted.
+        search_paths: Where griffe looks for packages.
+
+    Returns:
+        The griffe classes, in the order their signatures name them.
+    """
+    loaded: dict[str, Any] = {}
+    found: list[Any] = []
+    for obj in walked:
+        functions = [obj] if obj.is_function else []
+        if obj.is_class and "__init__" in obj.members and obj.members["__init__"].is_function:
+            functions.append(obj.members["__init__"])
+        for function in functions:
+            for name in _annotation_names(function):
+                path = _imported_in_body(function, name.name) or str(name.canonical_path)
+                if not path.startswith(top + ".") or path in seen:
+                    continue
+                cls = _find_class(path, search_paths, loaded)
+                if cls is None or str(cls.path) in seen or _is_model(cls):
+                    continue
+                if all(str(cls.path) != str(f.path) for f in found):
+                    found.append(cls)
+    return found
 
 
 def lint_objects(

@@ -108,6 +108,11 @@ Docstrings are read with the grammar `docgen build` renders them with
 (a one-line summary) are not checked for parameters, returns and raises: they make no claim to
 be complete (as pydoclint's `skip-checking-short-docstrings`).
 
+The classes a linted signature names are linted too, wherever they are defined (read as the
+code reads them: `KatibClient.tune`'s `"HuggingFaceModelParams"` is the class its body imports
+from `kubeflow.storage_initializer.hugging_face`); generated and pydantic models are not: these
+are the classes `docgen build` gives pages of their own.
+
 `docgen build` runs these rules too, on the same model of each object it documents (read from
 the imported object by `kubeflow_devtools.docgen.lint.live`): every problem below is also a
 defect of the build, in its `defects.json` under the same rule id, with the same message, and

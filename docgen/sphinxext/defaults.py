@@ -213,7 +213,21 @@ def _link_defaults(app: Sphinx, doctree: nodes.document) -> None:
                 shown["docgen_constant"] = default.constant
 
 
+def drop_constructor_returns(app: Sphinx, doctree: nodes.document) -> None:
+    """A class's signature is its constructor's: it has no return type (``-> None``), which
+    showing return types in signatures would otherwise add."""
+    for desc in doctree.findall(addnodes.desc):
+        if desc.get("objtype") not in {"class", "exception"}:
+            continue
+        for signature in desc.children:
+            if isinstance(signature, addnodes.desc_signature):
+                for returns in list(signature.findall(addnodes.desc_returns)):
+                    returns.parent.remove(returns)
+
+
 def setup(app: Sphinx) -> None:
-    """Evaluate constant defaults after ``autodoc_preserve_defaults``; link them when read."""
+    """Evaluate constant defaults after ``autodoc_preserve_defaults``; link them when read;
+    class signatures without a return type."""
     app.connect("autodoc-before-process-signature", _evaluate_defaults, priority=900)
     app.connect("doctree-read", _link_defaults)
+    app.connect("doctree-read", drop_constructor_returns)

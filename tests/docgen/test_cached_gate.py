@@ -110,3 +110,25 @@ def test_publish_fails_again_until_the_docstring_is_fixed(tmp_path: Path) -> Non
     fixed = _docgen(tmp_path / "src", *args)
     assert fixed.returncode == 0, fixed.stderr
     assert (site / SECTION / "greet.md").is_file()
+
+
+def test_a_build_that_only_warned_leaves_nothing_for_the_gate_to_reuse(tmp_path: Path) -> None:
+    """A build with warnings that are not errors (the library's ``warnings_as_errors=False``)
+    succeeds, and the next build, with warnings as errors, still fails: the warning page is
+    read again, not taken from the cache."""
+    _write_package(tmp_path / "src", BROKEN)
+    out = tmp_path / "out"
+    lenient = (
+        "from pathlib import Path\n"
+        "from kubeflow_devtools.docgen.build import build\n"
+        "from kubeflow_devtools.docgen.config import adhoc_sdk\n"
+        f"result = build([adhoc_sdk('warnsdk')], Path({str(out)!r}), warnings_as_errors=False)\n"
+        "assert result.warnings, result\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "src")}
+    run = subprocess.run([sys.executable, "-c", lenient], env=env, capture_output=True,
+                         text=True, check=False, timeout=300)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    strict = _docgen(tmp_path / "src", "build", "--package", "warnsdk", "--out", str(out), "-q")
+    assert strict.returncode == 1
+    assert "no-such-directive" in strict.stderr

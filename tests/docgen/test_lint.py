@@ -181,8 +181,25 @@ def test_sdks_from_the_config_lint_what_they_always_linted(sdk: str) -> None:
         FORMER_TARGETS[sdk][0],
         {obj.path for obj in collect(*FORMER_TARGETS[sdk])},
     )
-    assert len(linted) == {"katib": 27, "training": 17}[sdk]
-    top = {path.removeprefix(package + ".").split(".")[0] for path in linted}
+    own = {path for path in linted if path.startswith(package + ".")}
+    assert len(own) == {"katib": 27, "training": 17}[sdk]
+    # plus the classes their signatures name, defined elsewhere (KatibClient.tune's), as
+    # docgen build documents them
+    storage = "kubeflow.storage_initializer"
+    assert (
+        linted - own
+        == {
+            "katib": {
+                f"{storage}.hugging_face.HuggingFaceModelParams",
+                f"{storage}.hugging_face.HuggingFaceDatasetParams",
+                f"{storage}.hugging_face.HuggingFaceTrainerParams",
+                f"{storage}.s3.S3DatasetParams",
+                f"{storage}.s3.S3DatasetParams.is_valid_url",
+            },
+            "training": set(),
+        }[sdk]
+    )
+    top = {path.removeprefix(package + ".").split(".")[0] for path in own}
     assert (
         top
         == {

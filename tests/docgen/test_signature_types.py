@@ -71,3 +71,18 @@ def test_a_mocked_dependency_stays_missing(typesdk_site: BuildResult) -> None:
     """Mocking is for reading the class: the module is not importable afterwards."""
     with pytest.raises(ModuleNotFoundError):
         __import__("typesdk_missing_dependency")
+
+
+def test_lint_checks_the_same_objects_statically(typesdk_site: BuildResult) -> None:
+    """``docgen lint`` finds the same classes from source (griffe, nothing imported: the
+    missing dependency does not matter) and reports what the build reports of lint's rules."""
+    from kubeflow_devtools.docgen.lint import RULES, collect, lint
+
+    paths = {obj.path for obj in collect("typesdk")}
+    assert {"typesdk.options.Options", "typesdk.models.params.Params"} <= paths
+    documented = {t.path for inv in typesdk_site.inventories for t in inv.types}
+    assert documented <= paths
+    ids = {rule.id for rule in RULES}
+    built = {(d["kind"], d["object"], d["message"]) for d in typesdk_site.defects}
+    linted = {(p.rule, p.object, p.message) for p in lint("typesdk").problems}
+    assert {row for row in built if row[0] in ids} == linted
