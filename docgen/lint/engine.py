@@ -206,7 +206,7 @@ def load(package: str, search_paths: Iterable[str] | None = None) -> Any:
             resolve_aliases=False,
             docstring_parser=None,
         )
-    except ModuleNotFoundError:
+    except (ModuleNotFoundError, KeyError):  # KeyError: a submodule griffe did not collect
         raise LintError(f"package {package!r} not found on the search path") from None
     except (OSError, SyntaxError, UnicodeDecodeError) as exc:
         raise LintError(f"cannot read package {package!r}: {exc}") from None
