@@ -137,6 +137,30 @@ def import_package(name: str) -> types.ModuleType:
         raise InventoryError(f"cannot import {name}: {type(exc).__name__}: {exc}") from None
 
 
+def resolve_dotted(path: str) -> Any:
+    """The object a dotted path names: the longest prefix that imports, then attributes.
+
+    Args:
+        path: ``package.module.Class.attr`` (``kubeflow.katib.search`` is an attribute of
+            ``kubeflow.katib``, not a module).
+
+    Returns:
+        The object, or ``None`` when no prefix imports or an attribute is missing.
+    """
+    parts = path.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            value: Any = importlib.import_module(".".join(parts[:cut]))
+        except Exception:  # an SDK's import can fail in any way: try a shorter prefix
+            continue
+        for part in parts[cut:]:
+            value = getattr(value, part, None)
+            if value is None:
+                return None
+        return value
+    return None
+
+
 def canonical_name(obj: Any) -> str:
     """Where ``obj`` is defined: ``module.qualname`` (a module's own name for modules)."""
     if isinstance(obj, types.ModuleType):

@@ -25,7 +25,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kubeflow_devtools.docgen.inventory import ApiObject, Inventory, canonical_name, summary_of
+from kubeflow_devtools.docgen.inventory import (
+    ApiObject,
+    Inventory,
+    canonical_name,
+    resolve_dotted,
+    summary_of,
+)
 
 
 @dataclass(frozen=True)
@@ -46,7 +52,7 @@ def _callables(inv: Inventory) -> Iterator[tuple[str, Any]]:
     for obj in inv.objects:
         members = obj.members if obj.kind == "module" else (obj,)
         for member in members:
-            value = _resolve(member.canonical) if member.kind != "data" else None
+            value = resolve_dotted(member.canonical) if member.kind != "data" else None
             if inspect.isclass(value):
                 init = vars(value).get("__init__")
                 if inspect.isfunction(init):
@@ -56,22 +62,6 @@ def _callables(inv: Inventory) -> Iterator[tuple[str, Any]]:
                         yield f"{member.path}.{name}", method
             elif inspect.isfunction(value):
                 yield member.path, value
-
-
-def _resolve(path: str) -> Any:
-    parts = path.split(".")
-    for cut in range(len(parts), 0, -1):
-        try:
-            value: Any = importlib.import_module(".".join(parts[:cut]))
-        except Exception:
-            continue
-        try:
-            for part in parts[cut:]:
-                value = getattr(value, part)
-        except AttributeError:
-            return None
-        return value
-    return None
 
 
 def _names(annotation: Any) -> Iterator[Any]:
@@ -215,7 +205,7 @@ def add_pages(
                 continue
             if not item.owner.startswith(inv.sdk.package + "."):
                 continue
-            cls = _resolve(item.canonical)
+            cls = resolve_dotted(item.canonical)
             name = item.canonical.rpartition(".")[2]
             if cls is None or f"{inv.sdk.out_dir}/{name}" in pages:
                 continue

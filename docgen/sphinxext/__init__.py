@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import inspect
 import re
 import typing
@@ -11,6 +10,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
+from kubeflow_devtools.docgen.inventory import resolve_dotted
 from kubeflow_devtools.docgen.lint.live import live_problems
 from kubeflow_devtools.docgen.lint.model import LintObject, Problem
 from kubeflow_devtools.docgen.sphinxext import (
@@ -55,26 +55,13 @@ def link_code_paths(
         real = sorted(
             d for d in documented if d.startswith(package + ".") and d.rpartition(".")[2] == name
         )
-        if len(real) == 1 and _resolve_path(path) is None:
+        if len(real) == 1 and resolve_dotted(path) is None:
             report(f"names {path!r}, which does not exist: it is {real[0]!r}")
             return f":py:obj:`{real[0]}`"
         return match.group(0)
 
     mask = normalize.literal_mask(lines)
     return [line if mask[i] else _CODE_PATH.sub(link, line) for i, line in enumerate(lines)]
-
-
-def _resolve_path(path: str) -> Any:
-    parts = path.split(".")
-    for cut in range(len(parts), 0, -1):
-        try:
-            value: Any = importlib.import_module(".".join(parts[:cut]))
-        except Exception:
-            continue
-        for part in parts[cut:]:
-            value = getattr(value, part, None)
-        return value
-    return None
 
 
 def render_docstring(

@@ -13,7 +13,6 @@ to its entry (the :class:`ConstantDefault` remembers which constant it came from
 from __future__ import annotations
 
 import ast
-import importlib
 import inspect
 import re
 from typing import Any
@@ -21,6 +20,8 @@ from typing import Any
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
+
+from kubeflow_devtools.docgen.inventory import resolve_dotted
 
 _PLAIN = (bool, int, float, str, type(None))
 _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
@@ -155,29 +156,13 @@ def _documented(app: Sphinx, canonical: str) -> str | None:
     if canonical in mapping.values():
         return canonical
     name = canonical.rpartition(".")[2]
-    value = _resolve(canonical)
+    value = resolve_dotted(canonical)
     for candidate in sorted(set(mapping.values())):
         if candidate.rpartition(".")[2] != name:
             continue
-        found = _resolve(candidate)
+        found = resolve_dotted(candidate)
         if type(found) is type(value) and found == value:
             return candidate
-    return None
-
-
-def _resolve(path: str) -> Any:
-    parts = path.split(".")
-    for cut in range(len(parts), 0, -1):
-        try:
-            value: Any = importlib.import_module(".".join(parts[:cut]))
-        except ImportError:
-            continue
-        try:
-            for part in parts[cut:]:
-                value = getattr(value, part)
-        except AttributeError:
-            return None
-        return value
     return None
 
 
@@ -187,7 +172,7 @@ def _link_defaults(app: Sphinx, doctree: nodes.document) -> None:
         module, fullname = signature.get("module"), signature.get("fullname")
         if not fullname:
             continue
-        obj = _resolve(f"{module}.{fullname}" if module else fullname)
+        obj = resolve_dotted(f"{module}.{fullname}" if module else fullname)
         target = obj.__init__ if inspect.isclass(obj) else obj
         try:
             parameters = inspect.signature(target).parameters

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kubeflow_devtools.docgen.inventory import resolve_dotted
+
 LinkResolver = Callable[[str, Mapping[str, Any]], "str | None"]
 
 
@@ -53,16 +55,7 @@ class SourceLocation:
 
 
 def _lookup(module_name: str, fullname: str) -> Any:
-    parts = module_name.split(".")
-    obj: Any = None
-    for cut in range(len(parts), 0, -1):  # kubeflow.katib.search is kubeflow.katib's attribute
-        try:
-            obj = importlib.import_module(".".join(parts[:cut]))
-        except Exception:
-            continue
-        for attr in parts[cut:]:
-            obj = getattr(obj, attr, None)
-        break
+    obj = resolve_dotted(module_name)
     if obj is None:
         return None
     for part in filter(None, fullname.split(".")):
