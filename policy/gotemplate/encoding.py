@@ -30,6 +30,26 @@ def _json_ready(value: Any) -> Any:
     return value
 
 
+def json_numbers_as_floats(value: Any) -> Any:
+    """Decoded JSON as Go's ``encoding/json`` gives it to templates: numbers are float64.
+
+    Args:
+        value: What ``json.loads`` returned.
+
+    Returns:
+        The same structure with every integer (not booleans) as a float.
+    """
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return float(value)
+    if isinstance(value, dict):
+        return {k: json_numbers_as_floats(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [json_numbers_as_floats(v) for v in value]
+    return value
+
+
 def go_json(value: Any, indent: str | None = None) -> str:
     """``json.Marshal(value)`` (``json.MarshalIndent`` with ``indent``)."""
     data = _json_ready(to_plain(value))

@@ -17,7 +17,7 @@ import os.path
 import re
 from typing import Any
 
-from kubeflow_devtools.policy.gotemplate.encoding import go_json, go_quote
+from kubeflow_devtools.policy.gotemplate.encoding import go_json, go_quote, json_numbers_as_floats
 from kubeflow_devtools.policy.gotemplate.functions import (
     GoFunc,
     any_value,
@@ -666,24 +666,11 @@ def _from_json(text: str, *, strict: bool) -> Any:
     import json
 
     try:
-        return _floats(json.loads(text))
+        return json_numbers_as_floats(json.loads(text))
     except ValueError as exc:
         if strict:
             raise GoError(str(exc)) from None
         return {}
-
-
-def _floats(value: Any) -> Any:
-    """JSON numbers decode to float64 in Go."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int):
-        return float(value)
-    if isinstance(value, dict):
-        return {k: _floats(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_floats(v) for v in value]
-    return value
 
 
 __all__ = ["FUNCTIONS", "UNSUPPORTED", "StrMap", "empty", "go_float", "strval"]

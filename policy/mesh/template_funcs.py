@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubeflow_devtools.policy.gotemplate import GoFunc
-from kubeflow_devtools.policy.gotemplate.encoding import go_json, go_yaml
+from kubeflow_devtools.policy.gotemplate.encoding import go_json, go_yaml, json_numbers_as_floats
 from kubeflow_devtools.policy.gotemplate.functions import any_value, integer, str_map, string
 from kubeflow_devtools.policy.gotemplate.sprig import FUNCTIONS as SPRIG
 from kubeflow_devtools.policy.gotemplate.values import MISSING, GoError, StrMap, kind_name, to_text
@@ -119,21 +119,9 @@ def _to_json(mapping: Mapping[str, str]) -> str:
 def from_json(text: str) -> Any:
     """JSON decoded as Go does (numbers are float64); ``"{}"`` (a string) when it fails."""
     try:
-        return _floats(json.loads(text))
+        return json_numbers_as_floats(json.loads(text))
     except ValueError:
         return "{}"
-
-
-def _floats(value: Any) -> Any:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int):
-        return float(value)
-    if isinstance(value, dict):
-        return {k: _floats(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_floats(v) for v in value]
-    return value
 
 
 def struct_to_json(value: Any) -> str:
