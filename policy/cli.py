@@ -19,27 +19,21 @@ from typing import Any
 from kubeflow_devtools.atomic import write_atomic
 from kubeflow_devtools.cli import ArgumentParser, entry_point, guard
 from kubeflow_devtools.policy.baseline import diff_findings, load_baseline
-from kubeflow_devtools.policy.cache import default_folder
 from kubeflow_devtools.policy.changes import changed_files, export, is_revision, toplevel
 from kubeflow_devtools.policy.errors import InputError, UsageError
 from kubeflow_devtools.policy.mesh.native import parse_kubernetes_minor
 from kubeflow_devtools.policy.model.findings import FAIL_ON, Finding, fails_run
 from kubeflow_devtools.policy.model.mesh import MeshMode
-from kubeflow_devtools.policy.model.report import Options, Report
-from kubeflow_devtools.policy.model.waivers import DEFAULT_WAIVERS
+from kubeflow_devtools.policy.model.report import Options, Report, Settings
+from kubeflow_devtools.policy.model.waivers import DEFAULT_WAIVERS, Exclusion
 from kubeflow_devtools.policy.namespaces import parse_namespace_labels
 from kubeflow_devtools.policy.pss import Level, parse_version
 from kubeflow_devtools.policy.report import RENDERERS
 from kubeflow_devtools.policy.report.json import finding_list, report_to_json
 from kubeflow_devtools.policy.report.text import render_text
-from kubeflow_devtools.policy.repository import (
-    Settings,
-    diff_report,
-    rebase_report,
-    scan_repository,
-)
+from kubeflow_devtools.policy.repository import diff_report, rebase_report, scan_repository
 from kubeflow_devtools.policy.rules import all_rules
-from kubeflow_devtools.policy.waivers import CONFIG_FILE, Config, Exclusion, load_config
+from kubeflow_devtools.policy.waivers import CONFIG_FILE, Config, load_config
 
 PROG = "rootless-check"
 EXTRA_OUTPUTS = ("json", "sarif", "junit", "markdown")
@@ -287,6 +281,8 @@ def _settings(args: argparse.Namespace, config: Config | None, top: str = ".") -
             overlay = os.path.normpath(os.path.join(moved, config.mesh_overlay))
     cache = None
     if not args.no_cache:
+        from kubeflow_devtools.policy.cache import default_folder  # hashlib, pickle: lazily
+
         cache = Path(args.cache) if args.cache else default_folder()
     return Settings(
         exclude=tuple(exclude), mesh_overlay=overlay, jobs=max(args.jobs, 0), cache=cache

@@ -300,6 +300,14 @@ def _line_starts(text: str, prefix: str) -> Iterator[int]:
         at = text.find(needle, at + 1)
 
 
+def _events(text: str) -> Iterator[Any]:
+    """libyaml's events for ``text``: ``get_event`` until it returns None (the stream's end).
+
+    What ``yaml.parse`` yields, without its generator and ``check_event`` call per event.
+    """
+    return iter(Loader(text).get_event, None)
+
+
 def parse_chunk(file: str, chunk: Chunk) -> Document:
     """Parse one document chunk into :class:`LineDict`/:class:`LineList` values.
 
@@ -311,7 +319,7 @@ def parse_chunk(file: str, chunk: Chunk) -> Document:
     if len(chunk.text) > MAX_DOCUMENT_BYTES:
         raise InputError(file, chunk.line, f"document is larger than {MAX_DOCUMENT_BYTES} bytes")
     try:
-        data = _Builder(file, chunk.line).build(yaml.parse(chunk.text, Loader=Loader))
+        data = _Builder(file, chunk.line).build(_events(chunk.text))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = chunk.line + mark.line if mark is not None else chunk.line

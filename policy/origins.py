@@ -24,14 +24,16 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kubeflow_devtools.policy.discovery import Patch
 from kubeflow_devtools.policy.documents import parse_chunk, peek_kind, split_documents
 from kubeflow_devtools.policy.errors import InputError
 from kubeflow_devtools.policy.model.objects import Path, Resource
 from kubeflow_devtools.policy.resources import locate, resources_of
 from kubeflow_devtools.policy.sources import decode
+
+if TYPE_CHECKING:  # discovery is loaded for folders only
+    from kubeflow_devtools.policy.discovery import Patch
 
 ORIGIN_ANNOTATION = "config.kubernetes.io/origin"
 TRANSFORMATIONS_ANNOTATION = "alpha.config.kubernetes.io/transformations"

@@ -259,23 +259,35 @@ _KNOWN[("serving.knative.dev", "Configuration")] = _template("spec", "template")
 _KNOWN[("serving.knative.dev", "Revision")] = _pod
 
 NEVER_POD_KINDS = frozenset(
+    {"ConfigMap", "Secret", "Namespace", "Service", "ServiceAccount", "PersistentVolumeClaim",
+     "PersistentVolume", "Endpoints", "LimitRange", "ResourceQuota", "Event", "Node"}
+)  # fmt: skip
+"""Core kinds that hold no pod spec: not searched by the generic fallback."""
+
+NEVER_POD_GROUPS = frozenset(
     {
-        "CustomResourceDefinition",
-        "ConfigMap",
-        "Secret",
-        "Namespace",
-        "Service",
-        "ServiceAccount",
-        "Role",
-        "ClusterRole",
-        "RoleBinding",
-        "ClusterRoleBinding",
-        "NetworkPolicy",
-        "MutatingWebhookConfiguration",
-        "ValidatingWebhookConfiguration",
+        "admissionregistration.k8s.io",
+        "apiextensions.k8s.io",
+        "apiregistration.k8s.io",
+        "autoscaling",
+        "certificates.k8s.io",
+        "coordination.k8s.io",
+        "discovery.k8s.io",
+        "flowcontrol.apiserver.k8s.io",
+        "networking.k8s.io",
+        "node.k8s.io",
+        "policy",
+        "rbac.authorization.k8s.io",
+        "scheduling.k8s.io",
+        "storage.k8s.io",
+        # Not Kubernetes' own, but APIs whose kinds are all known and hold no pod template.
+        "cert-manager.io",
+        "networking.istio.io",
+        "security.istio.io",
     }
 )
-"""Core kinds that hold no pod spec: not searched by the generic fallback."""
+"""API groups none of whose kinds holds a pod spec (RBAC, webhooks, CRDs, network policies,
+PodDisruptionBudgets, autoscalers...): not searched by the generic fallback."""
 
 MAX_GENERIC_NODES = 200_000
 
@@ -307,7 +319,7 @@ def _find(
                 remap=tuple(((p, (*base, *t)) for p, t in remap)),
             )
         return
-    if group in _CORE_GROUPS and kind in NEVER_POD_KINDS:
+    if group in NEVER_POD_GROUPS or (group in _CORE_GROUPS and kind in NEVER_POD_KINDS):
         return
     yield from _generic(resource, obj, base)
 

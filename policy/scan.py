@@ -13,7 +13,7 @@ is the only module that runs every stage, and nothing of the model or the report
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -132,14 +132,17 @@ def analyze(
     ]
     findings: list[Finding] = []
     for resource in report.resources:
+        pods: list[PodSpec] | None = None
         try:
-            own = resource_waivers(resource)
+            pods = find_pod_specs(resource)
+            own = resource_waivers(resource, pods)
         except InputError as exc:
             report.errors.append(exc)
             own = []
         declared += own
         try:
-            for workload in check_resource(resource, report, (*own, *active), usage, origins):
+            own_checked = check_resource(resource, report, (*own, *active), usage, origins, pods)
+            for workload in own_checked:
                 report.workloads.append(workload)
                 findings.extend(workload.findings)
         except Exception as exc:  # a bug must not hide the other resources' findings
@@ -191,13 +194,16 @@ def version_warnings(options: Options) -> list[str]:
     return []
 
 
-def resource_waivers(resource: Resource) -> list[Waiver]:
-    """The waivers an object declares with its waive annotation (object or pod template)."""
+def resource_waivers(resource: Resource, pods: Sequence[PodSpec] | None = None) -> list[Waiver]:
+    """The waivers an object declares with its waive annotation (object or pod template).
+
+    ``pods`` are the object's pod specs when the caller has found them already.
+    """
     waivers = []
     places: list[tuple[Any, tuple[str | int, ...]]] = [
         (resource.obj.get("metadata"), ("metadata",))
     ]
-    for pod in find_pod_specs(resource):
+    for pod in find_pod_specs(resource) if pods is None else pods:
         if pod.metadata_path is not None:
             places.append((pod.metadata, pod.metadata_path))
     for metadata, path in places:
@@ -248,14 +254,16 @@ def check_resource(
     waivers: Iterable[Waiver] = (),
     usage: Counter[Waiver] | None = None,
     origins: OriginResolver | None = None,
+    pods: Sequence[PodSpec] | None = None,
 ) -> list[Workload]:
     """Admit and check each pod spec of one resource; apply ``waivers`` (counting their use).
 
-    With ``origins``, findings point at the source files of a kustomize render.
+    With ``origins``, findings point at the source files of a kustomize render; ``pods`` are
+    the resource's pod specs when the caller has found them already.
     """
     waivers = tuple(waivers)
     workloads = []
-    for pod in find_pod_specs(resource):
+    for pod in find_pod_specs(resource) if pods is None else pods:
         admitted = admit(pod, report.namespaces, report.mesh)
         memo = Memo()  # the profile and the namespace's enforce level are often the same
         findings = check_pod(admitted, report.options, origins, memo)

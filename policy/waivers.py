@@ -25,21 +25,13 @@ from typing import Any
 
 from kubeflow_devtools.policy.documents import Chunk, LineDict, parse_chunk
 from kubeflow_devtools.policy.errors import InputError
-from kubeflow_devtools.policy.model.waivers import Waiver
+from kubeflow_devtools.policy.model.waivers import Exclusion, Waiver
 
 WAIVE_ANNOTATION = "rootless-check.kubeflow.org/waive"
 """An object annotation that waives rules for that object: ``"rule[,rule]: reason"``."""
 
 CONFIG_FILE = ".rootless-check.yaml"
 """The configuration file read from the current directory when ``--config`` is not given."""
-
-
-@dataclass(frozen=True)
-class Exclusion:
-    """Inputs not to check: a shell-style pattern over their paths, and why."""
-
-    pattern: str
-    reason: str
 
 
 @dataclass(frozen=True)

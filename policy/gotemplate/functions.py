@@ -44,8 +44,15 @@ def raw(value: Any) -> Any:
     return value
 
 
-def _typed(name: str, accepts: Callable[[Any], bool], zero: Any = MISSING) -> Converter:
+def _typed(
+    name: str, accepts: Callable[[Any], bool], zero: Any = MISSING, exact: type | None = None
+) -> Converter:
+    """A converter for a Go type: ``exact`` is the Python class always accepted as it is (the
+    usual case, checked first); ``accepts`` decides the others."""
+
     def convert(value: Any) -> Any:
+        if value.__class__ is exact:
+            return value
         if value is MISSING or value is None:
             if zero is not MISSING:
                 return zero
@@ -57,15 +64,19 @@ def _typed(name: str, accepts: Callable[[Any], bool], zero: Any = MISSING) -> Co
     return convert
 
 
-string: Converter = _typed("string", lambda v: isinstance(v, str))
+string: Converter = _typed("string", lambda v: isinstance(v, str), exact=str)
 """``string``."""
-integer: Converter = _typed("int", lambda v: isinstance(v, int) and not isinstance(v, bool))
+integer: Converter = _typed(
+    "int", lambda v: isinstance(v, int) and not isinstance(v, bool), exact=int
+)
 """``int`` (any Go integer type)."""
-boolean: Converter = _typed("bool", lambda v: isinstance(v, bool))
+boolean: Converter = _typed("bool", lambda v: isinstance(v, bool), exact=bool)
 """``bool``."""
-str_map: Converter = _typed("map[string]string", lambda v: isinstance(v, StrMap), StrMap())
+str_map: Converter = _typed(
+    "map[string]string", lambda v: isinstance(v, StrMap), StrMap(), exact=StrMap
+)
 """``map[string]string``; nil is an empty map."""
-slice_value: Converter = _typed("[]interface {}", lambda v: isinstance(v, list), [])
+slice_value: Converter = _typed("[]interface {}", lambda v: isinstance(v, list), [], exact=list)
 """``[]interface{}``; nil is an empty slice."""
 
 
@@ -105,7 +116,8 @@ def caller(name: str, func: GoFunc) -> Callable[..., Any]:
     wanted = len(params)
     variadic = func.variadic
     fn = func.fn
-    plain = all(p is raw for p in params) and variadic in (None, raw)
+    checked = tuple((at, p) for at, p in enumerate(params) if p is not raw)
+    rest_checked = variadic is not None and variadic is not raw
 
     def invoke(*args: Any) -> Any:
         count = len(args)
@@ -113,15 +125,15 @@ def caller(name: str, func: GoFunc) -> Callable[..., Any]:
             raise GoError(f"wrong number of args for {name}: want {wanted} got {count}")
         if count < wanted:
             raise GoError(f"wrong number of args for {name}: want at least {wanted} got {count}")
-        if not plain:
+        if checked or rest_checked:
+            converted = list(args)
             try:
-                converted = [
-                    arg if convert is raw else convert(arg)
-                    for convert, arg in zip(params, args, strict=False)
-                ]
-                if variadic is not None:
-                    rest = args[wanted:]
-                    converted += rest if variadic is raw else [variadic(arg) for arg in rest]
+                for at, convert in checked:
+                    converted[at] = convert(converted[at])
+                if rest_checked:
+                    assert variadic is not None
+                    for at in range(wanted, count):
+                        converted[at] = variadic(converted[at])
             except GoError as exc:
                 raise GoError(f"wrong type for value in call to {name}: {exc}") from None
             args = tuple(converted)

@@ -133,6 +133,8 @@ def go_float(value: float, exponent_from: int = 6) -> str:
         return "+Inf" if value > 0 else "-Inf"
     if value == 0:
         return "-0" if math.copysign(1.0, value) < 0 else "0"
+    if value.is_integer() and abs(value) < 10.0**exponent_from:
+        return str(int(value))  # what the digits below give for a whole number, faster
     sign_bit, raw_digits, raw_exp = Decimal(repr(value)).as_tuple()
     sign = "-" if sign_bit else ""
     digits = "".join(map(str, raw_digits)).lstrip("0")

@@ -10,13 +10,14 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from pathlib import Path
 
 from kubeflow_devtools.policy.errors import InputError
 from kubeflow_devtools.policy.model.findings import Finding, RuleInfo, fails_run
 from kubeflow_devtools.policy.model.mesh import Admitted, MeshConfig, MeshMode
 from kubeflow_devtools.policy.model.objects import Namespaces, PodSpec, Resource
 from kubeflow_devtools.policy.model.runtime import Answer, Runtime, RuntimePod
-from kubeflow_devtools.policy.model.waivers import DEFAULT_WAIVERS, Waiver
+from kubeflow_devtools.policy.model.waivers import DEFAULT_WAIVERS, Exclusion, Waiver
 from kubeflow_devtools.policy.pss.registry import Level
 
 
@@ -45,6 +46,27 @@ class Options:
     """``--kubernetes-version``: the cluster's Kubernetes minor version when the input has no
     ``Node`` (Istio's native sidecars depend on it); ``None``: not given."""
     runtime: bool = True
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How a repository run selects, builds and caches its inputs.
+
+    ``exclude``: inputs not to check. ``mesh_overlay``: a kustomization whose Istio
+    configuration is assumed for inputs that have none. ``changed``: absolute paths of
+    changed files; only inputs that read one are checked (``None``: every input), and
+    ``changed_since`` says since when, for the reason of the others. ``jobs``: builds at
+    once (0: one per core). ``cache``: the cache folder (``None``: no cache). ``timeout``:
+    seconds a build may take (``None``: the build tool's default).
+    """
+
+    exclude: tuple[Exclusion, ...] = ()
+    mesh_overlay: str | None = None
+    changed: frozenset[str] | None = None
+    changed_since: str = ""
+    jobs: int = 0
+    cache: Path | None = None
+    timeout: float | None = None
 
 
 @dataclass

@@ -81,3 +81,11 @@ DEFAULT_WAIVERS = (
 def first_match(finding: Finding, waivers: Iterable[Waiver]) -> Waiver | None:
     """The first waiver that covers ``finding``, if any."""
     return next((w for w in waivers if w.matches(finding)), None)
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """Inputs not to check: a shell-style pattern over their paths, and why."""
+
+    pattern: str
+    reason: str
