@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/rootless_bench.py [RENDER] [--repeat N] [--no-checkov]
 
 1. speed: ``rootless-check RENDER`` against a bare ``yaml.load_all(..., Loader=CSafeLoader)`` of
-   the same file, both as fresh processes (interpreter start-up included in both). Goal: < 1.
+   the same file, both as fresh processes (interpreter start-up included in both). Goal: < 0.3
+   (issues #15 and #19: injection and run-time pods included).
 2. memory: rootless-check's peak RSS against 2x the file size plus the peak RSS of a bare
    interpreter (``python -c pass``). Goal: < 1.
 3. scaling: the render concatenated 10 times against once. Goal: < 11.
@@ -39,6 +40,8 @@ DEFAULT_RENDER = REPO.parent / "shared/corpus/kubeflow-manifests/master-009c880/
 CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "kubeflow-devtools-bench"
 CHECKOV_VERSION = "3.3.30"
 GNU_TIME = "/usr/bin/time"
+SPEED_GOAL = 0.3
+"""rootless-check's time over the bare C-loader parse it must stay under."""
 MIB = 1024 * 1024
 
 C_LOADER_PARSE = (
@@ -196,13 +199,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         ours.append(measure(rootless_check(render)))
         parse.append(measure([sys.executable, "-c", C_LOADER_PARSE, str(render)]))
     ratio = median(ours) / median(parse)
-    goals.append(ratio < 1)
+    goals.append(ratio < SPEED_GOAL)
     print(f"1. speed ({args.repeat} runs each)             best     median")
     print(f"   rootless-check                  {best(ours):7.3f} s {median(ours):7.3f} s")
     print(f"   yaml.load_all(CSafeLoader)      {best(parse):7.3f} s {median(parse):7.3f} s")
     print(
         f"   ratio (median)                  {ratio:7.2f}   (best: {best(ours) / best(parse):.2f})"
-        f"   goal < 1: {verdict(ratio < 1)}"
+        f"   goal < {SPEED_GOAL}: {verdict(ratio < SPEED_GOAL)}"
     )
     print()
 

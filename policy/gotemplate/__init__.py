@@ -15,20 +15,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import CodeType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kubeflow_devtools.policy.gotemplate import cache
-from kubeflow_devtools.policy.gotemplate.executor import (
-    Body,
-    Compiler,
-    State,
-    TemplateExecError,
-    load,
-)
+from kubeflow_devtools.policy.gotemplate.executor import Body, State, TemplateExecError, load
 from kubeflow_devtools.policy.gotemplate.functions import BUILTINS, SPECIAL_FORMS, GoFunc
 from kubeflow_devtools.policy.gotemplate.lexer import TemplateSyntaxError
-from kubeflow_devtools.policy.gotemplate.nodes import Node
-from kubeflow_devtools.policy.gotemplate.parser import parse as parse_tree
+
+if TYPE_CHECKING:
+    from kubeflow_devtools.policy.gotemplate.nodes import Node
 
 __all__ = ["GoFunc", "Output", "Template", "TemplateExecError", "TemplateSyntaxError", "parse"]
 
@@ -79,6 +74,9 @@ class Template:
                 if self.trees is not None
                 else _trees(self.name, self.text, self.functions)
             )
+            # The parser and compiler load only when a template is not in the cache.
+            from kubeflow_devtools.policy.gotemplate.compiler import Compiler
+
             self.code = Compiler(self.functions).module(trees)
             cache.write(
                 self.entry, {"error": None, "code": self.code[0], "constants": self.code[1]}
@@ -101,6 +99,8 @@ class Output:
 
 
 def _trees(name: str, text: str, functions: Mapping[str, GoFunc]) -> dict[str, list[Node]]:
+    from kubeflow_devtools.policy.gotemplate.parser import parse as parse_tree
+
     body, definitions = parse_tree(text, functions.keys() | SPECIAL_FORMS)
     return {**definitions, name: body}
 

@@ -6,6 +6,8 @@ template and data.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -176,9 +178,33 @@ def test_compiled_templates_come_from_the_cache(
     def refuse(*args: Any) -> Any:
         raise AssertionError("parsed again")
 
-    monkeypatch.setattr(policy.gotemplate, "parse_tree", refuse)
-    monkeypatch.setattr(policy.gotemplate.executor.Compiler, "module", refuse)
+    monkeypatch.setattr(policy.gotemplate.parser, "parse", refuse)
+    monkeypatch.setattr(policy.gotemplate.compiler.Compiler, "module", refuse)
     assert parse(text, FUNCTIONS).execute({"l": ["b"]}) == '"b"'
+
+
+def test_a_cached_template_runs_without_loading_the_parser_or_compiler(
+    private_cache: Path,
+) -> None:
+    """A process that finds the template in the cache imports neither (a start-up cost of
+    every rootless-check run)."""
+    program = (
+        "import sys\n"
+        "from kubeflow_devtools.policy.gotemplate import parse\n"
+        "from kubeflow_devtools.policy.gotemplate.sprig import FUNCTIONS\n"
+        "print(parse('{{ .a | quote }}', FUNCTIONS).execute({'a': 'x'}))\n"
+        "ours = [m for m in sys.modules if m.startswith('kubeflow_devtools.policy.gotemplate.')]\n"
+        "print(sorted(m for m in ours if m.endswith(('.parser', '.compiler', '.nodes'))))\n"
+    )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", program], capture_output=True, text=True, check=True
+        ).stdout.splitlines()
+        for _ in range(2)
+    ]
+    assert runs[0][0] == runs[1][0] == '"x"'
+    assert "compiler" in runs[0][1]  # the first run compiles it
+    assert runs[1][1] == "[]"
 
 
 def test_syntax_errors_are_cached_and_a_corrupt_entry_is_ignored(private_cache: Path) -> None:
