@@ -70,6 +70,8 @@ class Check:
 
 
 _REGISTRY: dict[str, Check] = {}
+_SELECTED: dict[tuple[Level, int | None], list[tuple[Check, VersionedCheck]]] = {}
+"""What :func:`checks_for` chose, per level and version (emptied when a check registers)."""
 
 
 def register(check: Check) -> Check:
@@ -82,6 +84,7 @@ def register(check: Check) -> Check:
     if check.id in _REGISTRY and _REGISTRY[check.id] is not check:
         raise ValueError(f"check {check.id} registered twice")
     _REGISTRY[check.id] = check
+    _SELECTED.clear()
     return check
 
 
@@ -129,8 +132,16 @@ def checks_for(level: Level, minor: int | None) -> list[tuple[Check, VersionedCh
     """The checks PSA runs for ``level`` at policy version ``v1.<minor>`` (``None``: latest).
 
     Versions newer than the newest known rules evaluate as the newest. At the restricted
-    level the baseline checks run too, except those a restricted check overrides.
+    level the baseline checks run too, except those a restricted check overrides. The list is
+    computed once per level and version (it is the caller's to read, not to change).
     """
+    chosen = _SELECTED.get((level, minor))
+    if chosen is None:
+        chosen = _SELECTED[(level, minor)] = _select(level, minor)
+    return chosen
+
+
+def _select(level: Level, minor: int | None) -> list[tuple[Check, VersionedCheck]]:
     newest = max_minor()
     effective = newest if minor is None or minor > newest else minor
     selected: list[tuple[Check, VersionedCheck]] = []
