@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
 
 
@@ -43,6 +42,8 @@ def write_atomic(path: str | Path, text: str | bytes, *, durable: bool = False) 
         with open(path, "wb") as handle:
             handle.write(data)
         return
+    import tempfile  # most runs write nothing: not loaded at start-up
+
     target = Path(path)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:

@@ -27,12 +27,6 @@ VERSION = "1"
 """Changes whenever the layout of entries changes."""
 
 
-def default_folder() -> Path:
-    """``$XDG_CACHE_HOME/rootless-check``, else ``~/.cache/rootless-check``."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "rootless-check"
-
-
 def digest(parts: Iterable[str | bytes]) -> str:
     """A sha256 over ``parts`` (each length-prefixed, so no two lists collide)."""
     hasher = hashlib.sha256(VERSION.encode())

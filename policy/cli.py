@@ -10,16 +10,16 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+# git (changes), tempfile and the repository machinery load only in the runs that use them:
+# a check of one file starts in a fraction of the time.
 from kubeflow_devtools.atomic import write_atomic
 from kubeflow_devtools.cli import ArgumentParser, entry_point, guard
 from kubeflow_devtools.policy.baseline import diff_findings, load_baseline
-from kubeflow_devtools.policy.changes import changed_files, export, is_revision, toplevel
 from kubeflow_devtools.policy.errors import InputError, UsageError
 from kubeflow_devtools.policy.mesh.native import parse_kubernetes_minor
 from kubeflow_devtools.policy.model.findings import FAIL_ON, Finding, fails_run
@@ -264,6 +264,13 @@ def _config(args: argparse.Namespace) -> Config | None:
     return load_config(path) if path is not None else None
 
 
+def default_cache_folder() -> Path:
+    """Where repository runs cache builds and checks: ``$XDG_CACHE_HOME/rootless-check``,
+    else ``~/.cache/rootless-check``."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "rootless-check"
+
+
 def _settings(args: argparse.Namespace, config: Config | None, top: str = ".") -> Settings:
     """Repository-mode settings from the arguments and the configuration file.
 
@@ -281,9 +288,7 @@ def _settings(args: argparse.Namespace, config: Config | None, top: str = ".") -
             overlay = os.path.normpath(os.path.join(moved, config.mesh_overlay))
     cache = None
     if not args.no_cache:
-        from kubeflow_devtools.policy.cache import default_folder  # hashlib, pickle: lazily
-
-        cache = Path(args.cache) if args.cache else default_folder()
+        cache = Path(args.cache) if args.cache else default_cache_folder()
     return Settings(
         exclude=tuple(exclude), mesh_overlay=overlay, jobs=max(args.jobs, 0), cache=cache
     )
@@ -338,6 +343,8 @@ def _scan_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> 
         paths = [os.path.relpath(top)]
         settings = replace(settings, changed=changed, changed_since="the files given")
     elif args.changed_since:
+        from kubeflow_devtools.policy.changes import changed_files  # git: loaded when asked
+
         changed = changed_files(args.changed_since, paths[0] if os.path.isdir(paths[0]) else ".")
         settings = replace(settings, changed=changed, changed_since=args.changed_since)
     report = scan_repository(paths, options, settings)
@@ -356,6 +363,8 @@ def _scan_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> 
 
 def _work_tree() -> str:
     """The top of the git work tree around the current folder, else the current folder."""
+    from kubeflow_devtools.policy.changes import toplevel
+
     try:
         return toplevel(".")
     except UsageError:
@@ -396,6 +405,8 @@ def diff_main(argv: Sequence[str]) -> int:
 def _diff_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     options = _options(parser, args)
     config = _config(args)
+    import tempfile
+
     with tempfile.TemporaryDirectory(prefix="rootless-check-diff-") as scratch:
         base = _diff_side(args.base, args, options, config, os.path.join(scratch, "base"))
         head = _diff_side(args.head, args, options, config, os.path.join(scratch, "head"))
@@ -425,6 +436,8 @@ def _diff_side(
     """
     if os.path.exists(name) or name == "-":
         return scan_repository([name], options, _settings(args, config))
+    from kubeflow_devtools.policy.changes import export, is_revision
+
     if not is_revision(name):
         raise UsageError(f"{name}: neither a file, a folder nor a git revision")
     os.makedirs(scratch)

@@ -13,13 +13,17 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import subprocess
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kubeflow_devtools.policy.errors import InputError
+
+if TYPE_CHECKING:
+    import subprocess
+
+# subprocess, shutil and tempfile are imported where a build runs: every run imports this
+# module (sources reads kustomization folders), few runs build anything.
 
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 DEFAULT_TIMEOUT = 300.0
@@ -35,6 +39,8 @@ def render_command(folder: str) -> list[str]:
 
     Raises :class:`InputError` when neither is installed.
     """
+    import shutil
+
     kustomize = shutil.which("kustomize")
     if kustomize:
         return [kustomize, "build", folder]
@@ -56,6 +62,8 @@ def run_tool(command: list[str], timeout: float) -> subprocess.CompletedProcess[
     Returns:
         The finished process, or why it could not run or finish (``timed out after 5s``).
     """
+    import subprocess
+
     try:
         return subprocess.run(
             command, capture_output=True, timeout=timeout, check=False, stdin=subprocess.DEVNULL
@@ -124,6 +132,8 @@ def build(folder: str, timeout: float = DEFAULT_TIMEOUT, remotes: tuple[str, ...
     ``remotes`` are the remote bases the build needs, to name one when the network fails.
     Raises :class:`InputError` when neither kustomize nor kubectl is installed.
     """
+    import tempfile
+
     with tempfile.TemporaryDirectory(prefix="rootless-check-") as wrapper:
         target = os.path.relpath(os.path.abspath(folder), wrapper)
         Path(wrapper, "kustomization.yaml").write_text(WRAPPER.format(target=target))
