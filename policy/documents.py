@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
@@ -314,12 +315,43 @@ def parse_chunk(file: str, chunk: Chunk) -> Document:
     Raises :class:`InputError` naming the file and line for malformed YAML or input that
     goes over a limit.
     """
+    with _yaml_errors(file, chunk):
+        data = _Builder(file, chunk.line).build(_events(chunk.text))
+    return Document(file=file, index=chunk.index, line=chunk.line, data=data)
+
+
+def check_chunk(file: str, chunk: Chunk) -> None:
+    """Check that one document chunk is well-formed YAML without building it: libyaml parses
+    it in C (``raw_parse``) and makes no Python object. Nothing is built, so no limit but
+    the size applies. A document that may hold an alias (which only building resolves) is
+    parsed in full. Raises :class:`InputError` as :func:`parse_chunk` does.
+    """
+    if _ALIAS.search(chunk.text):
+        parse_chunk(file, chunk)
+        return
+    with _yaml_errors(file, chunk):
+        loader = Loader(chunk.text)
+        raw_parse = getattr(loader, "raw_parse", None)
+        if raw_parse is not None:
+            raw_parse()
+        else:  # the pure-Python parser: its events, dropped
+            for _ in iter(loader.get_event, None):
+                pass
+
+
+_ALIAS = re.compile(r"(?:^|[\s\[{,])\*[^\s\"',\]}]")
+"""What may be an alias (``*name``); quoted ``"*"`` is not one."""
+
+
+@contextmanager
+def _yaml_errors(file: str, chunk: Chunk) -> Iterator[None]:
+    """Parse errors of ``chunk`` (and its size limit) as :class:`InputError` at their line."""
     if chunk.error is not None:
         raise InputError(file, chunk.line, chunk.error)
     if len(chunk.text) > MAX_DOCUMENT_BYTES:
         raise InputError(file, chunk.line, f"document is larger than {MAX_DOCUMENT_BYTES} bytes")
     try:
-        data = _Builder(file, chunk.line).build(_events(chunk.text))
+        yield
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = chunk.line + mark.line if mark is not None else chunk.line
@@ -334,7 +366,6 @@ def parse_chunk(file: str, chunk: Chunk) -> Document:
         raise InputError(file, chunk.line, f"invalid YAML: {problem}") from None
     except RecursionError:
         raise InputError(file, chunk.line, "YAML nested too deeply") from None
-    return Document(file=file, index=chunk.index, line=chunk.line, data=data)
 
 
 _RESOLVER = yaml.resolver.Resolver()

@@ -208,7 +208,7 @@ class Run:
             self.mesh = None
         if not isinstance(self.mesh, MeshConfig):
             report = Report(self.options)
-            load_source(Source(folder, render.text), report)
+            load_source(Source(folder, render.text), report)  # read for its mesh only
             self.mesh = read_mesh_config(
                 report.resources, self.options.mesh, self.options.kubernetes_version
             )
@@ -287,7 +287,7 @@ class Run:
             report, usage = cached
         else:
             report = Report(self.options)
-            load_source(Source(item.path, render.text), report)
+            load_source(Source(item.path, render.text), report, every_object=True)
             origins = OriginResolver(render.base, self.patches) if render.base else None
             usage = self._finish(item.path, report, origins)
             if check_key is not None:
@@ -312,7 +312,7 @@ class Run:
                 continue
             before = (len(report.resources), len(report.errors))
             try:
-                load_source(open_source(path), report)
+                load_source(open_source(path), report, every_object=True)
             except InputError as exc:
                 report.errors.append(exc)
             if found and isinstance(path, str):

@@ -12,6 +12,7 @@ is the only module that runs every stage, and nothing of the model or the report
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -19,7 +20,7 @@ from datetime import date
 from typing import Any
 
 from kubeflow_devtools.policy.baseline import apply_baseline
-from kubeflow_devtools.policy.documents import parse_chunk, peek_kind
+from kubeflow_devtools.policy.documents import check_chunk, parse_chunk, peek_kind
 from kubeflow_devtools.policy.errors import InputError
 from kubeflow_devtools.policy.mesh.config import read_mesh_config
 from kubeflow_devtools.policy.mesh.inject import admit
@@ -44,13 +45,18 @@ from kubeflow_devtools.policy.resources import locate, resources_of
 from kubeflow_devtools.policy.rules import WAIVER_EXPIRED, WAIVER_UNUSED, all_rules, pss_rule
 from kubeflow_devtools.policy.runtime import Prediction, predict
 from kubeflow_devtools.policy.runtime.answers import answers
-from kubeflow_devtools.policy.schema import check_schemas
 from kubeflow_devtools.policy.scopes import cluster_kinds, crd_scope
 from kubeflow_devtools.policy.sources import FileSource, Source, expand_paths, open_source
 from kubeflow_devtools.policy.waivers import WAIVE_ANNOTATION, annotation_waiver
 
 SKIPPED_WITHOUT_PARSING = frozenset({"CustomResourceDefinition"})
 """Kinds whose documents are counted but never built: they cannot hold a pod spec."""
+
+UNREAD_UNLESS_NEEDED = frozenset({"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"})
+"""RBAC kinds (``rbac.authorization.k8s.io``): no check reads them, so a plain run only checks
+that they are well-formed YAML (in C, nothing built) and counts them; a third of a Kubeflow
+render's YAML nodes."""
+_RBAC_API = re.compile(r"^apiVersion:[ \t]*['\"]?rbac\.authorization\.k8s\.io/", re.MULTILINE)
 
 
 def scan(paths: Iterable[str], options: Options | None = None) -> Report:
@@ -76,14 +82,30 @@ def scan_text(name: str, text: str, options: Options | None = None) -> Report:
     return report
 
 
-def load_source(source: Source | FileSource, report: Report) -> None:
-    """Phase 1: add the resources of one source to ``report`` (errors for broken documents)."""
+def load_source(source: Source | FileSource, report: Report, *, every_object: bool = False) -> None:
+    """Phase 1: add the resources of one source to ``report`` (errors for broken documents).
+
+    RBAC objects, which no check reads, are checked for well-formed YAML and counted but not
+    built, unless ``every_object`` is asked for (a repository run looks for duplicates) or
+    schema validation is on.
+    """
     report.summary.files += 1
+    needed = every_object or report.options.schema_version is not None
+    unread = () if needed else UNREAD_UNLESS_NEEDED
     for chunk in source.chunks():
         report.summary.documents += 1
-        if peek_kind(chunk.text) in SKIPPED_WITHOUT_PARSING:
+        kind = peek_kind(chunk.text)
+        if kind in SKIPPED_WITHOUT_PARSING:
             report.summary.resources += 1
             report.cluster_kinds |= cluster_kinds(filter(None, [crd_scope(chunk.text)]))
+            continue
+        if kind in unread and _RBAC_API.search(chunk.text):
+            try:
+                check_chunk(source.name, chunk)
+            except InputError as exc:
+                report.errors.append(exc)
+                continue
+            report.summary.resources += 1
             continue
         try:
             document = parse_chunk(source.name, chunk)
@@ -159,6 +181,8 @@ def analyze(
     for problem in install_problems(report.mesh, report.namespaces, injected_any):
         findings.append(_waive(mesh_finding(problem, origins=origins), active, usage))
     if options.schema_version is not None:
+        from kubeflow_devtools.policy.schema import check_schemas  # off by default
+
         checked = check_schemas(report.resources, options.schema_version, origins)
         findings += [_waive(f, active, usage) for f in checked.findings]
         report.errors += checked.errors

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
 
@@ -135,6 +134,8 @@ def go_float(value: float, exponent_from: int = 6) -> str:
         return "-0" if math.copysign(1.0, value) < 0 else "0"
     if value.is_integer() and abs(value) < 10.0**exponent_from:
         return str(int(value))  # what the digits below give for a whole number, faster
+    from decimal import Decimal  # whole numbers (the usual case) never get here
+
     sign_bit, raw_digits, raw_exp = Decimal(repr(value)).as_tuple()
     sign = "-" if sign_bit else ""
     digits = "".join(map(str, raw_digits)).lstrip("0")

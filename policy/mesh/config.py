@@ -113,17 +113,23 @@ def _template_lines(resource: Resource, config_text: str, names: Iterable[str]) 
     out: dict[str, int] = {}
     section = re.search(r"^(\s*)templates:\s*$", config_text, re.MULTILINE)
     start = section.end() if section else 0
-    for name in names:
-        key = re.compile(rf"^\s+{re.escape(name)}:\s*[|>][-+0-9]*\s*$", re.MULTILINE)
-        match = key.search(config_text, start)
-        if match is not None:
+    wanted = set(names)
+    for match in _BLOCK_KEY.finditer(config_text, start):
+        name = match[1]
+        if name in wanted and name not in out:  # a template's first ``name: |`` line
             out[name] = config_line + config_text.count("\n", 0, match.start()) + 2
     return out
 
 
-def read_injector(resource: Resource) -> Injector:
-    """The injector's templates and values from its ConfigMap."""
-    config = _parse_embedded(_get(resource.obj, "data", "config"))
+_BLOCK_KEY = re.compile(r"^\s+([^\s:]+):\s*[|>][-+0-9]*\s*$", re.MULTILINE)
+"""A key whose value is a block scalar (``sidecar: |``)."""
+
+
+def read_injector(resource: Resource, config: Any = None) -> Injector:
+    """The injector's templates and values from its ConfigMap (``config``: its ``config``
+    key already parsed, else it is parsed here)."""
+    if config is None:
+        config = _parse_embedded(_get(resource.obj, "data", "config"))
     config = config if isinstance(config, Mapping) else {}
     raw = config.get("templates")
     texts = (
@@ -186,7 +192,8 @@ def read_mesh_config(
         kind, name = resource.kind, resource.name
         if kind == "ConfigMap" and name.startswith("istio-sidecar-injector"):
             config = replace(config, present=True, injection=True, injector=resource)
-            injector = read_injector(resource)
+            injector_config = _parse_embedded(_get(resource.obj, "data", "config"))
+            injector = read_injector(resource, injector_config)
             values = injector.values
             for keys in (("pilot", "cni", "enabled"), ("istio_cni", "enabled")):
                 flag = _truthy(_get(values, *keys))
@@ -197,7 +204,6 @@ def read_mesh_config(
                 tag = _get(values, "global", "tag")
                 match = re.match(r"v?1\.(\d+)", tag) if isinstance(tag, str) else None
                 istio_minor = int(match[1]) if match else None
-            injector_config = _parse_embedded(_get(resource.obj, "data", "config"))
             policy = _get(injector_config, "policy")
             never = _get(injector_config, "neverInjectSelector")
             always = _get(injector_config, "alwaysInjectSelector")

@@ -144,3 +144,54 @@ def test_peek_kind() -> None:
 
 def test_number_lookalikes_stay_text() -> None:
     assert parse("a: 0x_\nb: 0b_\nc: -0x_\n") == {"a": "0x_", "b": "0b_", "c": "-0x_"}
+
+
+BROKEN = [
+    "kind: ClusterRole\nrules:\n- verbs: [get, list\n  resources: [pods]\n",
+    "kind: Role\nmetadata:\n  name: a\n   bad: indent\n",
+    "kind: Role\nmetadata: {name: \x07}\n",
+    "kind: Role\nrules: *nowhere\n",  # only building resolves aliases
+    "kind: Role\nrules:\n- verbs: ['*']\n  resources: [*all]\n",
+]
+
+
+@pytest.mark.parametrize("text", BROKEN)
+def test_check_chunk_refuses_what_parse_chunk_refuses_at_the_same_line(text: str) -> None:
+    chunk = Chunk(0, 7, text)
+    with pytest.raises(InputError) as parsed:
+        parse_chunk("f.yaml", chunk)
+    with pytest.raises(InputError) as checked:
+        documents.check_chunk("f.yaml", chunk)
+    assert str(checked.value) == str(parsed.value)
+
+
+def test_check_chunk_accepts_well_formed_yaml() -> None:
+    documents.check_chunk("f.yaml", Chunk(0, 1, "kind: Role\nrules: [{verbs: [get]}]\n"))
+
+
+RBAC = (
+    "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r}\n"
+    "rules: [{verbs: [get], resources: [pods], apiGroups: ['']}]\n"
+    "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"
+    "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: b\n"
+)
+
+
+def test_rbac_objects_are_counted_and_syntax_checked_but_not_built() -> None:
+    from kubeflow_devtools.policy.model.report import Options, Report
+    from kubeflow_devtools.policy.scan import load_source
+    from kubeflow_devtools.policy.sources import Source
+
+    report = Report(Options())
+    load_source(Source("r.yaml", RBAC), report)
+    assert [r.kind for r in report.resources] == ["ConfigMap"]
+    assert report.summary.resources == 2  # the broken RoleBinding is an error, not a resource
+    # Built (schema validation, or a repository run's duplicates): the same count and errors.
+    for every in (Report(Options()), Report(Options(schema_version="1.33"))):
+        load_source(
+            Source("r.yaml", RBAC), every, every_object=every.options.schema_version is None
+        )
+        assert [r.kind for r in every.resources] == ["ClusterRole", "ConfigMap"]
+        assert every.summary.resources == report.summary.resources
+        assert [str(e) for e in every.errors] == [str(e) for e in report.errors]
+        assert [e.line for e in every.errors] == [13]  # the unclosed mapping, at the end
