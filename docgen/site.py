@@ -313,6 +313,7 @@ def merge(
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
         rows: list[dict[str, str]] = []
+        reported = False
         for position, (sdks, folder) in enumerate(parts):
             source = folder / fmt
             own = {s.out_dir if fmt == "html" else s.id for s in sdks}
@@ -322,12 +323,14 @@ def merge(
                     _copy(entry, staging / entry.name)
             report = source / "defects.json"
             if report.is_file():
+                reported = True
                 rows += json.loads(report.read_text(encoding="utf-8"))
         if fmt == "html":
             inventories = [(p / "html" / "objects.inv", _stubs(sdks, parts)) for sdks, p in parts]
             (staging / "objects.inv").write_bytes(merge_inventories(inventories))
-        text = json.dumps(rows, indent=1, sort_keys=True) + "\n"
-        (staging / "defects.json").write_text(text, encoding="utf-8")
+        if reported:
+            text = json.dumps(rows, indent=1, sort_keys=True) + "\n"
+            (staging / "defects.json").write_text(text, encoding="utf-8")
         publish_folder(staging, out / fmt)
         shutil.rmtree(staging, ignore_errors=True)
         defects = defects or rows
