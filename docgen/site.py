@@ -11,9 +11,7 @@ parts into ``OUT/html`` and ``OUT/hugo``.
 
 Every part is told the whole site (:class:`~kubeflow_devtools.docgen.project.SiteSdk`: each
 SDK's title, version and folder), so each part's root index and navigation list every SDK, the
-other parts' by a stub index page; the merge takes the SDK folders from the part that built
-them (the stubs give way to the real pages) and the shared pages (root index, search, static
-files) from the first part, and joins the parts' ``objects.inv`` and ``defects.json``.
+other parts' by a stub index page that the merge (:mod:`.merge`) replaces.
 """
 
 from __future__ import annotations
@@ -21,21 +19,19 @@ from __future__ import annotations
 import dataclasses
 import importlib.metadata
 import json
-import re
-import shutil
 import subprocess
 import sys
 import time
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
 from kubeflow_devtools.atomic import write_atomic
-from kubeflow_devtools.docgen.build import BuildError, BuildResult, build, publish_folder
+from kubeflow_devtools.docgen.build import BuildError, BuildResult, OutputError, build
 from kubeflow_devtools.docgen.config import SdkConfig, installed
 from kubeflow_devtools.docgen.environments import sdk_environment
+from kubeflow_devtools.docgen.merge import PartOutput, merge
 from kubeflow_devtools.docgen.project import SiteSdk
 from kubeflow_devtools.errors import ToolError
 
@@ -143,7 +139,8 @@ def build_site(
     order = {sdk.id: n for n, sdk in enumerate(sdks)}
     site.sort(key=lambda entry: order[entry.id])
     parts: list[Part] = []
-    built: list[tuple[list[SdkConfig], Path]] = []
+    built: list[PartOutput] = []
+    pages = 1  # the root index
     for name, members, python in plan:
         folder = out / PARTS / name
         if python is None:
@@ -155,13 +152,14 @@ def build_site(
                 print(f"docgen: building {', '.join(s.id for s in members)} in {env}", file=status)
             skipped = _build_part(python, members, site, folder, status, **options)
             parts.append(Part(tuple(s.id for s in members), env, skipped))
-        built.append((members, folder))
+        built.append(PartOutput(folder, frozenset(s.out_dir for s in members),
+                                frozenset(s.id for s in members)))  # fmt: skip
+        pages += _own_pages(members, folder)
     chosen = [f for f in ("html", "hugo") if f in formats]
     try:
         defects = merge(built, out, chosen)
     except OSError as exc:
-        raise ToolError(f"{out}: cannot write the merged site: {exc}") from None
-    pages = 1 + sum(_own_pages(members, folder) for members, folder in built)
+        raise OutputError.of(exc, out) from exc
     result = BuildResult(out / "html", (), pages, (), defects, time.perf_counter() - started,
                          all(p.skipped for p in parts), out / "hugo")  # fmt: skip
     return SiteResult(result, tuple(parts))
@@ -184,7 +182,7 @@ def _versions(sdks: Sequence[SdkConfig], python: Path | None) -> dict[str, str]:
     """The installed version of each SDK's distribution, here or in ``python``'s environment."""
     dists = {sdk.id: sdk.distribution for sdk in sdks if sdk.distribution}
     if python is None:
-        return {i: importlib.metadata.version(d) for i, d in dists.items() if installed_dist(d)}
+        return {i: importlib.metadata.version(d) for i, d in dists.items()}
     code = ("import importlib.metadata as m, json, sys\n"
             "print(json.dumps({d: m.version(d) for d in sys.argv[1:]}))")  # fmt: skip
     result = subprocess.run([str(python), "-c", code, *dists.values()], capture_output=True,
@@ -194,15 +192,6 @@ def _versions(sdks: Sequence[SdkConfig], python: Path | None) -> dict[str, str]:
         raise ToolError(f"{python}: cannot read the SDK versions: {last}")
     versions: dict[str, str] = json.loads(result.stdout)
     return {i: versions[d] for i, d in dists.items()}
-
-
-def installed_dist(name: str) -> bool:
-    """Whether the distribution ``name`` is installed here."""
-    try:
-        importlib.metadata.version(name)
-    except importlib.metadata.PackageNotFoundError:
-        return False
-    return True
 
 
 def write_part(path: Path, sdks: Sequence[SdkConfig], site: Sequence[SiteSdk]) -> None:
@@ -288,99 +277,3 @@ def _own_pages(sdks: Sequence[SdkConfig], folder: Path) -> int:
     """How many pages of its own SDKs a part's generated project holds."""
     src = folder / ".cache" / "src"
     return sum(sum(1 for _ in (src / s.out_dir).rglob("*.md")) for s in sdks)
-
-
-def merge(
-    parts: Sequence[tuple[Sequence[SdkConfig], Path]], out: Path, formats: Sequence[str]
-) -> tuple[dict[str, str], ...]:
-    """Merge the parts' outputs into ``out/html`` and ``out/hugo`` (each swapped in whole).
-
-    Each SDK's folder comes from the part that built it; everything else of the HTML (root
-    index, search, general index, static files) from the first part; ``objects.inv`` and
-    ``defects.json`` join every part's.
-
-    Args:
-        parts: Each part's SDKs and output folder, the first part first.
-        out: The site's output folder.
-        formats: ``html`` and/or ``hugo``.
-
-    Returns:
-        The defects of every part (the rows of ``defects.json``).
-    """
-    defects: list[dict[str, str]] = []
-    for fmt in formats:
-        staging = out / PARTS / f".merged-{fmt}"
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir(parents=True)
-        rows: list[dict[str, str]] = []
-        reported = False
-        for position, (sdks, folder) in enumerate(parts):
-            source = folder / fmt
-            own = {s.out_dir if fmt == "html" else s.id for s in sdks}
-            for entry in sorted(source.iterdir()):
-                shared = position == 0 and fmt == "html" and not _is_sdk_folder(entry, parts)
-                if entry.name in own or shared:
-                    _copy(entry, staging / entry.name)
-            report = source / "defects.json"
-            if report.is_file():
-                reported = True
-                rows += json.loads(report.read_text(encoding="utf-8"))
-        if fmt == "html":
-            inventories = [(p / "html" / "objects.inv", _stubs(sdks, parts)) for sdks, p in parts]
-            (staging / "objects.inv").write_bytes(merge_inventories(inventories))
-        if reported:
-            text = json.dumps(rows, indent=1, sort_keys=True) + "\n"
-            (staging / "defects.json").write_text(text, encoding="utf-8")
-        publish_folder(staging, out / fmt)
-        shutil.rmtree(staging, ignore_errors=True)
-        defects = defects or rows
-    return tuple(defects)
-
-
-def _copy(source: Path, target: Path) -> None:
-    if source.is_dir():
-        shutil.copytree(source, target)
-    else:
-        shutil.copy2(source, target)
-
-
-def _is_sdk_folder(entry: Path, parts: Sequence[tuple[Sequence[SdkConfig], Path]]) -> bool:
-    return any(entry.name == s.out_dir for sdks, _ in parts for s in sdks)
-
-
-def _stubs(own: Sequence[SdkConfig], parts: Sequence[tuple[Sequence[SdkConfig], Path]]) -> set[str]:
-    """The SDK folders of the other parts (a part holds only their stub index)."""
-    mine = {s.out_dir for s in own}
-    return {s.out_dir for sdks, _ in parts for s in sdks} - mine
-
-
-_ENTRY = re.compile(r"(?P<name>.+?)\s+(?P<type>\S+:\S+)\s+-?\d+\s+?(?P<uri>\S*)\s+.*")
-"""One entry of a version 2 inventory, read as Sphinx reads it (``sphinx.util.inventory``)."""
-
-
-def merge_inventories(inventories: Sequence[tuple[Path, set[str]]]) -> bytes:
-    """One Sphinx inventory (``objects.inv``, version 2) of every part's objects.
-
-    Args:
-        inventories: Each part's ``objects.inv`` and the folders whose entries it must not
-            give (the other parts' SDKs, of which it holds stubs).
-
-    Returns:
-        The merged file: the first part's header, each entry once (the first part giving it).
-    """
-    header: list[bytes] = []
-    entries: dict[bytes, bytes] = {}
-    for path, skipped in inventories:
-        if not path.is_file():
-            continue
-        data = path.read_bytes()
-        lines = data.split(b"\n", 4)
-        if not header:
-            header = lines[:4]
-        for line in zlib.decompress(lines[4]).decode("utf-8").splitlines():
-            match = _ENTRY.fullmatch(line.rstrip())
-            if match is None or match["uri"].split("/", 1)[0] in skipped:
-                continue
-            entries.setdefault(f"{match['name']} {match['type']}".encode(), line.encode())
-    body = zlib.compress(b"".join(line + b"\n" for line in entries.values()))
-    return b"\n".join([*header, body])

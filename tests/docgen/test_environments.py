@@ -122,3 +122,26 @@ def test_the_tools_are_pinned_to_this_environment() -> None:
     names = {pin.split("=")[0].split(">")[0] for pin in pins}
     # Never the SDKs (an environment is for the SDKs it is asked for), nor rootless-check's.
     assert not names & {"kubeflow-katib", "kubeflow-training", "kubernetes-validate", "pytest"}
+
+
+def test_docgen_build_names_the_requirement_it_cannot_install(
+    registry: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from kubeflow_devtools.docgen.cli import main
+
+    (tmp_path / "docgen.toml").write_text(
+        '[sdk.tiny]\npackage = "tinysdk"\ndistribution = "tinysdk"\nversion_spec = "==2.0"\n'
+    )
+    # tinysdk is not installed here: docgen makes it an environment, and pip finds no 2.0
+    monkeypatch.setenv("DOCGEN_CACHE", str(tmp_path / "envs"))
+    code = main(["build", "tiny", "--root", str(tmp_path), "--out", str(tmp_path / "out"), "-q"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert err == [
+        "docgen: error: cannot install tinysdk==2.0: No matching distribution found for "
+        "tinysdk==2.0"
+    ]
+    assert list((tmp_path / "envs").iterdir()) == [] and not (tmp_path / "out").exists()

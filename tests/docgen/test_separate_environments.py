@@ -147,7 +147,7 @@ def test_a_page_of_each_sdk_links_to_the_others(site: Site) -> None:
     )
 
 
-def test_one_inventory_and_one_defect_list_for_the_site(site: Site) -> None:
+def test_one_inventory_search_index_and_defect_list_for_the_site(site: Site) -> None:
     data = (site.out / "html" / "objects.inv").read_bytes()
     header, _, body = data.partition(b"zlib.\n")
     assert header.startswith(b"# Sphinx inventory version 2")
@@ -159,6 +159,30 @@ def test_one_inventory_and_one_defect_list_for_the_site(site: Site) -> None:
     trainer = [u for n, u in names.items() if n.endswith(".TrainerClient")]
     assert trainer and all(u.startswith(f"{kubeflow}/TrainerClient.html") for u in trainer)
     assert len(entries) == len({tuple(line.split()[:2]) for line in entries})  # each once
+    # the search finds every SDK's pages, each page once, objects at their own SDK's pages
+    text = (site.out / "html" / "searchindex.js").read_text(encoding="utf-8")
+    index = json.loads(text.removeprefix("Search.setIndex(").removesuffix(")"))
+    docnames = index["docnames"]
+    assert len(docnames) == len(set(docnames))
+    assert {d.split("/")[0] for d in docnames} == {"index", *site.folders.values()}
+    for folder in site.folders.values():
+        html = sorted(
+            p.relative_to(site.out / "html") for p in (site.out / "html" / folder).rglob("*.html")
+        )
+        assert sorted(f"{d}.html" for d in docnames if d.startswith(f"{folder}/")) == [
+            str(p) for p in html
+        ]
+    # objects keep their type across the renumbering of each part's object types
+    found = {
+        (prefix, o[4]): (docnames[o[0]], index["objtypes"][str(o[1])])
+        for prefix, objects in index["objects"].items()
+        for o in objects
+    }
+    assert found["kubeflow.katib", "KatibClient"] == ("katib/KatibClient", "py:class")
+    assert found["kubeflow.katib.KatibClient", "tune"] == ("katib/KatibClient", "py:method")
+    trainer = [(d, t) for (_, name), (d, t) in found.items() if name == "TrainerClient"]
+    kubeflow = site.folders["kubeflow"]
+    assert trainer and all(d.startswith(f"{kubeflow}/") and t == "py:class" for d, t in trainer)
     rows = json.loads((site.out / "html" / "defects.json").read_text(encoding="utf-8"))
     assert set(site.folders.values()) <= {row["document"].split("/")[0] for row in rows}
 
