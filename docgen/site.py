@@ -5,7 +5,7 @@ installed together (each installs ``kubeflow/__init__.py``). When the distributi
 asked for is not installed here (or with ``isolated``), :func:`build_site` groups them by
 :attr:`~kubeflow_devtools.docgen.config.SdkConfig.environment`, builds each group in an
 environment of its own (:func:`~kubeflow_devtools.docgen.environments.sdk_environment`; a group
-importable here is built here unless ``isolated``) with ``python -m
+whose distributions are installed here is built here unless ``isolated``) with ``python -m
 kubeflow_devtools.docgen.cli build --part FILE``, into ``OUT/.parts/GROUP``, then merges the
 parts into ``OUT/html`` and ``OUT/hugo``.
 
