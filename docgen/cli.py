@@ -50,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
         "--isolated",
         action="store_true",
         help="build each SDK (or group of SDKs) in a cached environment of its own "
-        "(automatic when the SDKs cannot all be imported here)",
+        "(automatic for an SDK whose distribution is not installed here)",
     )
     b.add_argument("--part", type=Path, help=argparse.SUPPRESS)  # one part of such a build
     p = commands.add_parser("publish", help="write the Hugo pages into a website checkout")
@@ -139,15 +139,17 @@ def _built(
 
 
 def _build(args: argparse.Namespace) -> int:
-    from kubeflow_devtools.docgen.site import build_site, read_part
+    from kubeflow_devtools.docgen.site import PartSpec, build_site
 
     formats = ["html", "hugo"] if args.format == "all" else [args.format]
     status = None if args.quiet else sys.stderr
     options = {"nitpicky": not args.no_nitpicky, "jobs": args.jobs, "force": args.force,
                "formats": formats}  # fmt: skip
     if args.part is not None:  # one part of a site built in several environments
-        sdks, site = read_part(args.part)
-        result = build(sdks, args.out, status=status, site=site, **options)
+        spec = PartSpec.read(args.part)
+        sdks = list(spec.sdks)
+        result = build(sdks, args.out, status=status, site=spec.site, markdown=spec.markdown,
+                       **options)  # fmt: skip
     else:
         sdks = _select(args)
         built = build_site(sdks, args.out, isolated=args.isolated, status=status, **options)

@@ -227,7 +227,7 @@ def _sweep(folder: Path) -> None:
 
 def _create(env: Path, requirements: list[str], tools: Sequence[str], wanted: str) -> None:
     """Make a complete environment in ``env`` (an empty folder); raise if anything fails."""
-    own_pip = importlib.util.find_spec("pip") is not None
+    own_pip = _pip_with_python_option()
     _run([sys.executable, "-m", "venv", *(["--without-pip"] if own_pip else []), str(env)],
          f"cannot create a virtual environment for {wanted}")  # fmt: skip
     python = _python(env)
@@ -241,6 +241,18 @@ def _create(env: Path, requirements: list[str], tools: Sequence[str], wanted: st
     record = {"requirements": requirements, "tools": list(tools), "python": sys.version,
               "project": str(_project_package())}  # fmt: skip
     write_atomic(env / MARKER, json.dumps(record, indent=2, sort_keys=True) + "\n")
+
+
+def _pip_with_python_option() -> bool:
+    """Whether this environment's pip can install into another one (``--python``, pip 22.3)."""
+    if importlib.util.find_spec("pip") is None:
+        return False
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        return Version(importlib.metadata.version("pip")) >= Version("22.3")
+    except (importlib.metadata.PackageNotFoundError, InvalidVersion):
+        return False
 
 
 def _run(command: list[str], failure: str) -> None:

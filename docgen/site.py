@@ -31,6 +31,7 @@ from kubeflow_devtools.atomic import write_atomic
 from kubeflow_devtools.docgen.build import BuildError, BuildResult, OutputError, build
 from kubeflow_devtools.docgen.config import SdkConfig, installed
 from kubeflow_devtools.docgen.environments import sdk_environment
+from kubeflow_devtools.docgen.hugo.settings import MarkdownSettings
 from kubeflow_devtools.docgen.merge import PartOutput, merge
 from kubeflow_devtools.docgen.project import SiteSdk
 from kubeflow_devtools.errors import ToolError
@@ -90,6 +91,7 @@ def build_site(
     jobs: int = 1,
     force: bool = False,
     formats: Sequence[str] = ("html",),
+    markdown: MarkdownSettings | None = None,
     cache: Path | None = None,
 ) -> SiteResult:
     """Build one site of ``sdks`` into ``out``: here when their distributions are all
@@ -108,6 +110,8 @@ def build_site(
         jobs: Parallel Sphinx processes.
         force: Rebuild even if nothing changed.
         formats: ``html`` and/or ``hugo``.
+        markdown: The Markdown settings of the website the Hugo pages are for (default: the
+            Kubeflow website's).
         cache: Where environments are kept (default ``$DOCGEN_CACHE``, see
             :func:`~kubeflow_devtools.docgen.environments.default_cache`).
 
@@ -122,7 +126,7 @@ def build_site(
     options: dict[str, Any] = {"nitpicky": nitpicky, "jobs": jobs, "force": force,
                                "formats": formats}  # fmt: skip
     if not isolated and all(installed(sdk) for sdk in sdks):
-        result = build(sdks, out, status=status, **options)
+        result = build(sdks, out, status=status, markdown=markdown, **options)
         return SiteResult(result, (Part(tuple(s.id for s in sdks), here, result.skipped),))
     started = time.perf_counter()
     plan: list[tuple[str, list[SdkConfig], Path | None]] = []
@@ -144,13 +148,15 @@ def build_site(
     for name, members, python in plan:
         folder = out / PARTS / name
         if python is None:
-            result = build(members, folder, status=status, site=site, **options)
+            result = build(members, folder, status=status, site=site, markdown=markdown,
+                           **options)  # fmt: skip
             parts.append(Part(tuple(s.id for s in members), here, result.skipped))
         else:
             env = str(python.parents[1])
             if status is not None:
                 print(f"docgen: building {', '.join(s.id for s in members)} in {env}", file=status)
-            skipped = _build_part(python, members, site, folder, status, **options)
+            spec = PartSpec(tuple(members), tuple(site), markdown)
+            skipped = _build_part(python, spec, folder, status, **options)
             parts.append(Part(tuple(s.id for s in members), env, skipped))
         built.append(PartOutput(folder, frozenset(s.out_dir for s in members),
                                 frozenset(s.id for s in members)))  # fmt: skip
@@ -194,49 +200,64 @@ def _versions(sdks: Sequence[SdkConfig], python: Path | None) -> dict[str, str]:
     return {i: versions[d] for i, d in dists.items()}
 
 
-def write_part(path: Path, sdks: Sequence[SdkConfig], site: Sequence[SiteSdk]) -> None:
-    """Write what a part builds (``--part FILE``): its SDKs (whole definitions) and the site.
+@dataclass(frozen=True)
+class PartSpec:
+    """What one part builds (the file ``docgen build --part FILE`` reads).
 
-    Args:
-        path: The JSON file.
-        sdks: The SDKs the part builds.
+    Attributes:
+        sdks: Its SDKs (whole definitions: the part's process reads no configuration).
         site: Every SDK of the site.
+        markdown: The Markdown settings of the Hugo pages (``None``: the Kubeflow website's).
     """
-    record = {"sdks": [dataclasses.asdict(s) for s in sdks],
-              "site": [dataclasses.asdict(s) for s in site]}  # fmt: skip
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, json.dumps(record, indent=1, sort_keys=True) + "\n")
 
+    sdks: tuple[SdkConfig, ...]
+    site: tuple[SiteSdk, ...]
+    markdown: MarkdownSettings | None = None
 
-def read_part(path: Path) -> tuple[list[SdkConfig], list[SiteSdk]]:
-    """Read a file :func:`write_part` wrote.
+    def write(self, path: Path) -> None:
+        """Write the part as JSON (what :meth:`read` reads back).
 
-    Args:
-        path: The JSON file.
+        Args:
+            path: The file.
+        """
+        record = {"sdks": [dataclasses.asdict(s) for s in self.sdks],
+                  "site": [dataclasses.asdict(s) for s in self.site],
+                  "markdown": self.markdown.to_dict() if self.markdown else None}  # fmt: skip
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, json.dumps(record, indent=1, sort_keys=True) + "\n")
 
-    Returns:
-        The SDKs to build, and the site they are part of.
+    @classmethod
+    def read(cls, path: Path) -> PartSpec:
+        """Read a part :meth:`write` wrote.
 
-    Raises:
-        ToolError: The file cannot be read or is not a part.
-    """
-    try:
-        record = json.loads(path.read_text(encoding="utf-8"))
-        fields: list[dict[str, Any]] = [
-            {k: tuple(v) if isinstance(v, list) else v for k, v in s.items()}
-            for s in record["sdks"]
-        ]
-        sdks = [SdkConfig(**values) for values in fields]
-        site = [SiteSdk(**entry) for entry in record["site"]]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ToolError(f"{path}: not a docgen part: {exc}") from None
-    return sdks, site
+        Args:
+            path: The file.
+
+        Returns:
+            The part.
+
+        Raises:
+            ToolError: The file cannot be read or holds no part.
+        """
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+            fields: list[dict[str, Any]] = [
+                {k: tuple(v) if isinstance(v, list) else v for k, v in s.items()}
+                for s in record["sdks"]
+            ]
+            markdown = record["markdown"]
+            return cls(
+                tuple(SdkConfig(**values) for values in fields),
+                tuple(SiteSdk(**entry) for entry in record["site"]),
+                None if markdown is None else MarkdownSettings.from_dict(markdown),
+            )
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ToolError(f"{path}: not a docgen part: {exc}") from None
 
 
 def _build_part(
     python: Path,
-    sdks: Sequence[SdkConfig],
-    site: Sequence[SiteSdk],
+    spec: PartSpec,
     folder: Path,
     status: TextIO | None,
     *,
@@ -248,7 +269,8 @@ def _build_part(
     """Build one part with ``python`` (``docgen build --part``); return whether it was skipped
     (nothing changed). Its output is passed on to ``status`` line by line."""
     part = folder / "part.json"
-    write_part(part, sdks, site)
+    spec.write(part)
+    sdks = spec.sdks
     fmt = "all" if {"html", "hugo"} <= set(formats) else formats[0]
     command = [str(python), "-m", "kubeflow_devtools.docgen.cli", "build", "--part", str(part),
                "--out", str(folder), "--format", fmt, "-j", str(jobs)]  # fmt: skip
@@ -259,7 +281,7 @@ def _build_part(
         assert process.stdout is not None
         for line in process.stdout:
             lines.append(line.rstrip("\n"))
-            if status is not None:
+            if status is not None and not line.startswith("docgen: error: "):  # raised below
                 print(line, end="", file=status)
     ids = ", ".join(s.id for s in sdks)
     where = f"building {ids} in {python.parents[1]}"
@@ -268,7 +290,8 @@ def _build_part(
         why = last.removeprefix("docgen: ").removeprefix("build failed: ")
         raise BuildError(f"{why} ({where})", () if status is not None else lines[:-1])
     if process.returncode != 0:
-        errors = [ln.removeprefix("docgen: error: ") for ln in lines if "error:" in ln]
+        prefix = "docgen: error: "
+        errors = [ln.removeprefix(prefix) for ln in lines if ln.startswith(prefix)]
         raise ToolError("\n".join(errors) or f"{where}: exit code {process.returncode}")
     return any(": up to date in " in line for line in lines)
 

@@ -29,6 +29,7 @@ else:  # pragma: no cover - Python 3.10
 from kubeflow_devtools.docgen.config import DEFAULTS, SdkConfig, sdk_from_table
 from kubeflow_devtools.docgen.environments import default_cache
 from tests.docgen.helpers import soup
+from tests.docgen.hugo_helpers import copy_skeleton, problems, run_hugo
 
 pytestmark = pytest.mark.slow
 
@@ -59,6 +60,8 @@ class Site:
     stderr: str
     folders: dict[str, str]
     titles: dict[str, str]
+    sections: dict[str, str]
+    config: list[str]
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +81,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     ids = ("katib", "training", "kubeflow")
     folders = {sdk_id: sdks[sdk_id].out_dir for sdk_id in ids}
     titles = {sdk_id: sdks[sdk_id].title for sdk_id in ids}
-    return Site(base / "out", run.returncode, run.stdout, run.stderr, folders, titles)
+    sections = {sdk_id: sdks[sdk_id].section for sdk_id in ids}
+    config = argv[argv.index("--config") :] if "--config" in argv else []
+    return Site(base / "out", run.returncode, run.stdout, run.stderr, folders, titles,
+                sections, config)  # fmt: skip
 
 
 def test_the_build_succeeds_and_says_where_each_sdk_was_built(site: Site) -> None:
@@ -196,3 +202,21 @@ def test_hugo_pages_for_every_sdk(site: Site) -> None:
     record = json.loads((hugo / "kubeflow" / "pages.json").read_text(encoding="utf-8"))
     assert record["source"] == "kubeflow 0.5.0"
     assert any("TrainerClient" in page for page in record["pages"])
+
+
+def test_docgen_publish_writes_every_sdk_into_one_website(site: Site, tmp_path: Path) -> None:
+    """The same SDKs published into one website (the test skeleton) that Hugo then builds."""
+    website = copy_skeleton(tmp_path / "website")
+    run = subprocess.run([sys.executable, "-m", "kubeflow_devtools.docgen.cli", "publish",
+                          "--website", str(website), "katib", "training", "kubeflow", "-q",
+                          *site.config], capture_output=True, text=True, check=False)  # fmt: skip
+    assert run.returncode == 0, run.stderr[-3000:]
+    for sdk_id, section in site.sections.items():
+        pages = json.loads((site.out / "hugo" / sdk_id / "pages.json").read_text("utf-8"))
+        for rel in pages["pages"]:
+            assert (website / section / rel).is_file(), (sdk_id, rel)
+    hugo = run_hugo(website)
+    assert hugo.returncode == 0 and not problems(hugo), hugo.stdout + hugo.stderr
+    for section in site.sections.values():
+        url = section.removeprefix("content/en/").lower()
+        assert (website / "public" / url / "index.html").is_file(), section
