@@ -184,6 +184,8 @@ def sdk_environment(
     env = folder / environment_key(requirements, pinned)
     wanted = ", ".join(requirements) or "no SDK"
     if _complete(env):
+        with contextlib.suppress(OSError):  # its last use, for the removal of unused ones
+            os.utime(env / MARKER)
         if status is not None:
             print(f"docgen: environment for {wanted}: {env}", file=status)
         return _python(env)
@@ -216,13 +218,25 @@ def sdk_environment(
 _STALE = 24 * 3600.0
 """Seconds after which a staging folder is taken for one a killed run left behind."""
 
+UNUSED = 30 * 24 * 3600.0
+"""Seconds after its last use after which an environment is removed (when another is made):
+each upgrade of docgen's tools makes new environments, the old ones are not used again."""
+
 
 def _sweep(folder: Path) -> None:
-    """Remove the staging folders killed runs left in ``folder`` (a day old or more)."""
+    """Remove from ``folder`` the staging folders killed runs left (a day old or more) and the
+    environments unused for :data:`UNUSED` seconds."""
+    now = time.time()
     for entry in folder.glob(".env-*.tmp"):
         with contextlib.suppress(OSError):
-            if time.time() - entry.stat().st_mtime > _STALE:
+            if now - entry.stat().st_mtime > _STALE:
                 shutil.rmtree(entry)
+    for marker in folder.glob(f"env-*/{MARKER}"):
+        with contextlib.suppress(OSError):
+            if now - marker.stat().st_mtime > UNUSED:  # renamed first: never half there
+                doomed = folder / f".{marker.parent.name}.unused.tmp"
+                marker.parent.rename(doomed)
+                shutil.rmtree(doomed)
 
 
 def _create(env: Path, requirements: list[str], tools: Sequence[str], wanted: str) -> None:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import os
 import subprocess
+import time
 import zipfile
 from pathlib import Path
 
@@ -17,6 +19,7 @@ import pytest
 
 from kubeflow_devtools.docgen.environments import (
     MARKER,
+    UNUSED,
     SdkEnvironmentError,
     environment_key,
     sdk_environment,
@@ -77,10 +80,10 @@ def test_an_environment_is_made_once_then_reused(registry: Path, tmp_path: Path)
     assert _run(python, "import importlib.util as u; print(u.find_spec('kubeflow'))") == "None"
     assert _run(python, "import importlib.util as u; print(u.find_spec('sphinx'))") == "None"
 
-    marker = (env / MARKER).stat().st_mtime_ns
+    marker = (env / MARKER).stat().st_ino  # the marker is written last, once
     status = io.StringIO()
     again = sdk_environment(["tinysdk==1.0"], cache=cache, status=status, tools=())
-    assert again == python and (env / MARKER).stat().st_mtime_ns == marker
+    assert again == python and (env / MARKER).stat().st_ino == marker
     assert status.getvalue() == f"docgen: environment for tinysdk==1.0: {env}\n"
     assert sorted(p.name for p in cache.iterdir()) == [env.name]
 
@@ -93,6 +96,19 @@ def test_a_damaged_environment_is_made_again(registry: Path, tmp_path: Path) -> 
     assert sdk_environment(["tinysdk"], cache=cache, status=status, tools=()) == python
     assert "creating" in status.getvalue() and (python.parents[1] / MARKER).is_file()
     assert _run(python, "import tinysdk; print(tinysdk.VALUE)") == "tiny"
+
+
+def test_an_environment_unused_for_a_month_is_removed(registry: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "envs"
+    old = sdk_environment(["tinysdk"], cache=cache, tools=()).parents[1]
+    kept = sdk_environment(["tinysdk==1.0"], cache=cache, tools=()).parents[1]
+    month = time.time() - UNUSED - 60
+    for env in (old, kept):
+        os.utime(env / MARKER, (month, month))
+    sdk_environment(["tinysdk==1.0"], cache=cache, tools=())  # a use: no longer unused
+    sdk_environment(["tinysdk>=1"], cache=cache, tools=())  # a new one: the unused go
+    assert not old.exists() and (kept / MARKER).is_file()
+    assert len(list(cache.iterdir())) == 2
 
 
 def test_a_failed_creation_leaves_nothing(registry: Path, tmp_path: Path) -> None:
