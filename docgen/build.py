@@ -30,7 +30,7 @@ from kubeflow_devtools.docgen import signature_types
 from kubeflow_devtools.docgen.config import SdkConfig
 from kubeflow_devtools.docgen.hugo.settings import DEFAULT, MarkdownSettings
 from kubeflow_devtools.docgen.inventory import Inventory, collect
-from kubeflow_devtools.docgen.project import write_project
+from kubeflow_devtools.docgen.project import SiteSdk, write_project
 from kubeflow_devtools.errors import ToolError
 
 _TOOLS = ("sphinx", "myst-parser", "sphinx-autodoc-typehints", "furo", "docutils")
@@ -123,8 +123,13 @@ def fingerprint(sdks: Sequence[SdkConfig], options: dict[str, Any]) -> str:
     return digest.hexdigest()
 
 
-def _publish(source: Path, target: Path) -> None:
-    """Copy ``source`` next to ``target``, then swap it into place by renaming."""
+def publish_folder(source: Path, target: Path) -> None:
+    """Copy ``source`` next to ``target``, then swap it into place by renaming.
+
+    Args:
+        source: The folder built (Sphinx's ``.buildinfo`` and ``.doctrees`` are left out).
+        target: The folder it replaces (``OUT/html``).
+    """
     staging = target.with_name(f".{target.name}.new-{os.getpid()}")
     old = target.with_name(f".{target.name}.old-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
@@ -199,8 +204,13 @@ def build(
     force: bool = False,
     formats: Sequence[str] = ("html",),
     markdown: MarkdownSettings | None = None,
+    site: Sequence[SiteSdk] = (),
 ) -> BuildResult:
     """Build the reference of ``sdks`` into ``out/html`` and/or ``out/hugo`` (see ``formats``).
+
+    With ``site``, ``sdks`` are one part of a site built in several environments
+    (:mod:`~kubeflow_devtools.docgen.site`): the root index and the navigation name every SDK
+    of ``site``, the others by a stub page that the merge of the parts replaces.
 
     ``hugo`` output is one folder per SDK holding ``pages.json`` and the rendered Hugo pages,
     written for a site with the Markdown settings ``markdown`` (default: the Kubeflow
@@ -211,7 +221,7 @@ def build(
     """
     try:
         return _build(
-            sdks, out, status, nitpicky, warnings_as_errors, jobs, force, formats, markdown
+            sdks, out, status, nitpicky, warnings_as_errors, jobs, force, formats, markdown, site
         )
     except OSError as exc:
         raise OutputError.of(exc, out) from exc
@@ -227,6 +237,7 @@ def _build(
     force: bool,
     formats: Sequence[str],
     markdown: MarkdownSettings | None,
+    site: Sequence[SiteSdk],
 ) -> BuildResult:
     started = time.perf_counter()
     cache = out / ".cache"
@@ -237,7 +248,7 @@ def _build(
     chosen = [f for f in FORMATS if f in formats]
     settings = (markdown or DEFAULT).to_dict()
     options = {"nitpicky": nitpicky, "warnings_as_errors": warnings_as_errors, "formats": chosen,
-               "markdown": settings}  # fmt: skip
+               "markdown": settings, "site": list(site)}  # fmt: skip
     stamp = fingerprint(sdks, options)
     stamp_file = cache / "fingerprint"
     if (
@@ -259,7 +270,7 @@ def _build(
             unresolved.setdefault(item.owner, []).append(
                 f"the signature names {item.name!r}, which has no page: {item.reason}"
             )
-    project = write_project(inventories, cache / "src", names, unresolved, mocked)
+    project = write_project(inventories, cache / "src", names, unresolved, mocked, site)
     if status is not None:
         read = ", ".join(f"{inv.sdk.id} {inv.version}" for inv in inventories)
         print(f"docgen: {read}: {len(project.pages)} pages; running Sphinx", file=status)
@@ -274,7 +285,7 @@ def _build(
         _forget_failed_build(cache)
         raise
     for fmt in chosen:
-        _publish(cache / fmt, out / fmt)
+        publish_folder(cache / fmt, out / fmt)
     if not warnings:  # warnings that were not errors: the next build re-reads every page
         pending.unlink()
     stamp_file.write_text(stamp, encoding="utf-8")

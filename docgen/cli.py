@@ -46,6 +46,13 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--no-nitpicky", action="store_true", help="do not warn on missing refs")
     b.add_argument("--list-defects", action="store_true", help="print every docstring defect")
     b.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    b.add_argument(
+        "--isolated",
+        action="store_true",
+        help="build each SDK (or group of SDKs) in a cached environment of its own "
+        "(automatic for an SDK whose distribution is not installed here)",
+    )
+    b.add_argument("--part", type=Path, help=argparse.SUPPRESS)  # one part of such a build
     p = commands.add_parser("publish", help="write the Hugo pages into a website checkout")
     p.add_argument("sdks", nargs="*", metavar="SDK", help="SDK ids (default: all configured)")
     p.add_argument("--website", type=Path, required=True, help="root of the website checkout")
@@ -73,7 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--config", type=Path, help="a docgen.toml or pyproject.toml to read")
     p.add_argument("--root", type=Path, default=Path.cwd(), help=argparse.SUPPRESS)
     p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
-    p.set_defaults(package=[])
+    p.set_defaults(package=[], isolated=False)
     commands.add_parser("lint", help="check SDK docstrings statically (see docgen lint --help)")
     return parser  # fmt: skip
 
@@ -88,7 +95,7 @@ def _select(args: argparse.Namespace) -> list[SdkConfig]:
         raise ConfigError(f"unknown SDK(s): {', '.join(unknown)} (known: {', '.join(configured)})")
     if args.sdks:
         return [configured[s] for s in args.sdks]
-    if args.command == "publish":  # the CI gate: every enabled SDK, installed or an error
+    if args.command == "publish" or args.isolated:  # the CI gate; or built apart: every one
         return [sdk for sdk in configured.values() if sdk.enabled]
     chosen, missing = default_sdks(configured)
     for sdk in missing:
@@ -132,11 +139,24 @@ def _built(
 
 
 def _build(args: argparse.Namespace) -> int:
-    sdks = _select(args)
+    from kubeflow_devtools.docgen.site import PartSpec, build_site
+
     formats = ["html", "hugo"] if args.format == "all" else [args.format]
-    result = build(sdks, args.out, status=None if args.quiet else sys.stderr,
-                   nitpicky=not args.no_nitpicky, jobs=args.jobs, force=args.force,
-                   formats=formats)  # fmt: skip
+    status = None if args.quiet else sys.stderr
+    options = {"nitpicky": not args.no_nitpicky, "jobs": args.jobs, "force": args.force,
+               "formats": formats}  # fmt: skip
+    if args.part is not None:  # one part of a site built in several environments
+        spec = PartSpec.read(args.part)
+        sdks = list(spec.sdks)
+        result = build(sdks, args.out, status=status, site=spec.site, markdown=spec.markdown,
+                       **options)  # fmt: skip
+    else:
+        sdks = _select(args)
+        built = build_site(sdks, args.out, isolated=args.isolated, status=status, **options)
+        result = built.build
+        if len(built.parts) > 1 or args.isolated:
+            for part in built.parts:
+                print(f"docgen: {', '.join(part.sdks)}: built in {part.environment}")
     names = ", ".join(s.id for s in sdks)
     what = "up to date" if result.skipped else f"built {result.pages} pages"
     where = [f"{result.html}/index.html" if f == "html" else f"{result.hugo}/" for f in formats]

@@ -52,11 +52,24 @@ class SdkConfig:
     website_weight: int = 100
     enabled: bool = True
     """Built when no SDK is named (``enabled = false`` turns a built-in one off)."""
+    requirements: tuple[str, ...] = ()
+    """What pip installs to build it in an environment of its own (``kubeflow[hub]==0.5.0``);
+    empty: :attr:`distribution` and :attr:`version_spec`."""
+    environment: str = ""
+    """SDKs with the same (non-empty) name may share an environment; an SDK without one gets an
+    environment of its own when SDKs are built apart (see :mod:`.environments`)."""
 
     @property
     def api_paths(self) -> tuple[str, ...]:
         """:attr:`api` as dotted public paths (``kubeflow.katib.KatibClient``)."""
         return tuple(f"{self.package}.{name}" for name in self.api)
+
+    @property
+    def pip_requirements(self) -> tuple[str, ...]:
+        """:attr:`requirements`, else the distribution at :attr:`version_spec` (else none)."""
+        if self.requirements or self.distribution is None:
+            return self.requirements
+        return (f"{self.distribution}{self.version_spec}",)
 
     @property
     def out_dir(self) -> str:
@@ -95,6 +108,7 @@ KATIB = SdkConfig(
     repository="https://github.com/kubeflow/katib",
     source_root="sdk/python/v1beta1",
     website_section="content/en/docs/components/katib/reference/python-sdk",
+    environment="legacy",  # kubeflow-katib and kubeflow-training install together
 )
 
 TRAINING = SdkConfig(
@@ -110,6 +124,7 @@ TRAINING = SdkConfig(
     # The v1 docs left the website; the reference lives under Kubeflow Trainer, titled v1.
     website_section="content/en/docs/components/trainer/legacy-v1-python-sdk",
     website_title="Training Operator (v1) SDK",
+    environment="legacy",
 )
 
 DEFAULTS: Mapping[str, SdkConfig] = {KATIB.id: KATIB, TRAINING.id: TRAINING}
@@ -124,9 +139,9 @@ def sdk_from_table(sdk_id: str, table: Mapping[str, Any], source: str) -> SdkCon
         raise ConfigError(f"{source}: sdk {sdk_id!r}: unknown key(s) {', '.join(unknown)}")
     values: dict[str, Any] = {}
     for key, value in table.items():
-        if key == "api":
+        if key in ("api", "requirements"):
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ConfigError(f"{source}: sdk {sdk_id!r}: 'api' must be a list of strings")
+                raise ConfigError(f"{source}: sdk {sdk_id!r}: {key!r} must be a list of strings")
             values[key] = tuple(value)
         elif key == "enabled":
             if not isinstance(value, bool):

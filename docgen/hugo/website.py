@@ -1,7 +1,8 @@
 """Publish SDK references into a Hugo website checkout: build, then plan, then check or apply.
 
 This is the library behind ``docgen publish``: it builds the Hugo pages of the chosen SDKs
-(:func:`kubeflow_devtools.docgen.build.build` with the ``hugo`` format), reads them back as
+(:func:`kubeflow_devtools.docgen.site.build_site` with the ``hugo`` format: SDKs that cannot
+share an environment each in their own), reads them back as
 :class:`~kubeflow_devtools.docgen.hugo.publish.Section` objects and hands them to
 :mod:`kubeflow_devtools.docgen.hugo.publish`, which owns the files of the website.
 """
@@ -13,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from kubeflow_devtools.docgen.build import build
 from kubeflow_devtools.docgen.config import SdkConfig
 from kubeflow_devtools.docgen.hugo.builder import PAGES_FILE, read_pages
 from kubeflow_devtools.docgen.hugo.publish import (
@@ -29,6 +29,7 @@ from kubeflow_devtools.docgen.hugo.publish import (
     website_lock,
 )
 from kubeflow_devtools.docgen.hugo.settings import read_settings
+from kubeflow_devtools.docgen.site import build_site
 from kubeflow_devtools.scratch import scratch_folder
 
 
@@ -112,7 +113,8 @@ def publish(
     check_website(website, content_dir)  # before the build: a wrong path fails at once
     settings = read_settings(website)
     with scratch_folder("docgen-publish-") as scratch:
-        result = build(sdks, out or scratch, status=status, formats=("hugo",), markdown=settings)
+        result = build_site(sdks, out or scratch, status=status, formats=("hugo",),
+                            markdown=settings).build  # fmt: skip
         sections = load_sections(result.hugo, sdks)
     with website_lock(website, wait=wait) as recovered:
         # --check lists a hand-edited page as changed (out of date) instead of refusing it
