@@ -18,9 +18,14 @@ from types import CodeType
 from typing import TYPE_CHECKING, Any
 
 from kubeflow_devtools.policy.gotemplate import cache
-from kubeflow_devtools.policy.gotemplate.executor import Body, State, TemplateExecError, load
+from kubeflow_devtools.policy.gotemplate.executor import (
+    Body,
+    State,
+    TemplateExecError,
+    TemplateSyntaxError,
+    load,
+)
 from kubeflow_devtools.policy.gotemplate.functions import BUILTINS, SPECIAL_FORMS, GoFunc
-from kubeflow_devtools.policy.gotemplate.lexer import TemplateSyntaxError
 
 if TYPE_CHECKING:
     from kubeflow_devtools.policy.gotemplate.nodes import Node

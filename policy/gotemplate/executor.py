@@ -37,6 +37,15 @@ MAX_DEPTH = 100
 """How deeply ``{{template}}`` calls may nest (Go allows more; Python's stack does not)."""
 
 
+class TemplateSyntaxError(Exception):
+    """A template Go would not parse: the message and the 1-based line it concerns."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
 class TemplateExecError(Exception):
     """A template that fails to execute: the message and the 1-based line of the action."""
 

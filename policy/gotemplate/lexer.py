@@ -20,15 +20,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-
-class TemplateSyntaxError(Exception):
-    """A template Go would not parse: the message and the 1-based line it concerns."""
-
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
-        self.line = line
-        self.message = message
-
+from kubeflow_devtools.policy.gotemplate.executor import TemplateSyntaxError
 
 # Token kinds.
 TEXT = "text"

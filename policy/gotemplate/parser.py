@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Container
 
 from kubeflow_devtools.policy.gotemplate import lexer as lx
-from kubeflow_devtools.policy.gotemplate.lexer import Lines, TemplateSyntaxError, Token, tokenize
+from kubeflow_devtools.policy.gotemplate.executor import TemplateSyntaxError
+from kubeflow_devtools.policy.gotemplate.lexer import Lines, Token, tokenize
 from kubeflow_devtools.policy.gotemplate.nodes import (
     ActionNode,
     Arg,
