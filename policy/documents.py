@@ -275,16 +275,35 @@ class _Splitter:
 _TOP_KIND = re.compile(r"^kind:[ \t]*['\"]?([A-Za-z0-9]+)['\"]?[ \t]*(?:#.*)?$", re.MULTILINE)
 
 
+_TOP_API_VERSION = re.compile(
+    r"^apiVersion:[ \t]*['\"]?([A-Za-z0-9.\-]+/)?[A-Za-z0-9]+['\"]?[ \t]*(?:#.*)?$", re.MULTILINE
+)
+
+
 def peek_kind(text: str) -> str | None:
     """The value of a top-level block-style ``kind:`` key, read without parsing.
 
     ``None`` when there is no such line or more than one (then only a parse can tell).
     """
+    return _peek(text, "kind:", _TOP_KIND)
+
+
+def peek_group_kind(text: str) -> tuple[str, str] | None:
+    """The API group (``""`` for the core group) and kind of a document, read without parsing
+    from its top-level block-style ``apiVersion:`` and ``kind:`` lines; ``None`` when either
+    is missing or written more than once."""
+    kind = peek_kind(text)
+    group = _peek(text, "apiVersion:", _TOP_API_VERSION) if kind is not None else None
+    return None if kind is None or group is None else (group.rstrip("/"), kind)
+
+
+def _peek(text: str, prefix: str, pattern: re.Pattern[str]) -> str | None:
+    """The first group of the one line that starts with ``prefix`` and matches ``pattern``."""
     found: list[str] = []
-    for at in _line_starts(text, "kind:"):
-        match = _TOP_KIND.match(text, at)
+    for at in _line_starts(text, prefix):
+        match = pattern.match(text, at)
         if match is not None:
-            found.append(match[1])
+            found.append(match[1] or "")
             if len(found) > 1:
                 return None
     return found[0] if found else None

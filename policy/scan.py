@@ -12,7 +12,6 @@ is the only module that runs every stage, and nothing of the model or the report
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -20,7 +19,12 @@ from datetime import date
 from typing import Any
 
 from kubeflow_devtools.policy.baseline import apply_baseline
-from kubeflow_devtools.policy.documents import check_chunk, parse_chunk, peek_kind
+from kubeflow_devtools.policy.documents import (
+    check_chunk,
+    parse_chunk,
+    peek_group_kind,
+    peek_kind,
+)
 from kubeflow_devtools.policy.errors import InputError
 from kubeflow_devtools.policy.mesh.config import read_mesh_config
 from kubeflow_devtools.policy.mesh.inject import admit
@@ -52,11 +56,49 @@ from kubeflow_devtools.policy.waivers import WAIVE_ANNOTATION, annotation_waiver
 SKIPPED_WITHOUT_PARSING = frozenset({"CustomResourceDefinition"})
 """Kinds whose documents are counted but never built: they cannot hold a pod spec."""
 
-UNREAD_UNLESS_NEEDED = frozenset({"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"})
-"""RBAC kinds (``rbac.authorization.k8s.io``): no check reads them, so a plain run only checks
-that they are well-formed YAML (in C, nothing built) and counts them; a third of a Kubeflow
-render's YAML nodes."""
-_RBAC_API = re.compile(r"^apiVersion:[ \t]*['\"]?rbac\.authorization\.k8s\.io/", re.MULTILINE)
+UNREAD_GROUPS = frozenset(
+    {
+        "rbac.authorization.k8s.io",
+        "networking.k8s.io",
+        "policy",
+        "autoscaling",
+        "scheduling.k8s.io",
+        "storage.k8s.io",
+        "coordination.k8s.io",
+        "certificates.k8s.io",
+        "discovery.k8s.io",
+        "cert-manager.io",
+        "networking.istio.io",
+        "security.istio.io",
+    }
+)
+"""API groups none of whose objects any check reads: no pod spec in them (see
+:data:`~kubeflow_devtools.policy.podspecs.NEVER_POD_GROUPS`), no configuration the mesh or
+the run-time prediction reads (those read Namespaces, ConfigMaps, Nodes, workloads, the
+injection webhook, Profiles, PodDefaults and the cluster runtimes)."""
+
+UNREAD_KINDS = frozenset(
+    {
+        ("", "Service"),
+        ("", "ServiceAccount"),
+        ("", "Secret"),
+        ("", "PersistentVolumeClaim"),
+        ("", "Endpoints"),
+        ("", "LimitRange"),
+        ("", "ResourceQuota"),
+        ("admissionregistration.k8s.io", "ValidatingWebhookConfiguration"),
+    }
+)
+"""Kinds of other groups that no check reads."""
+
+
+def unread(text: str) -> bool:
+    """Whether a document is, by its top-level ``apiVersion`` and ``kind`` lines, an object no
+    check reads (RBAC, Services, network and mesh policies...: half of a Kubeflow render's
+    YAML nodes). A plain run checks that such documents are well-formed YAML (in C, nothing
+    built) and counts them."""
+    found = peek_group_kind(text)
+    return found is not None and (found[0] in UNREAD_GROUPS or found in UNREAD_KINDS)
 
 
 def scan(paths: Iterable[str], options: Options | None = None) -> Report:
@@ -85,21 +127,19 @@ def scan_text(name: str, text: str, options: Options | None = None) -> Report:
 def load_source(source: Source | FileSource, report: Report, *, every_object: bool = False) -> None:
     """Phase 1: add the resources of one source to ``report`` (errors for broken documents).
 
-    RBAC objects, which no check reads, are checked for well-formed YAML and counted but not
-    built, unless ``every_object`` is asked for (a repository run looks for duplicates) or
+    Objects no check reads (:func:`unread`) are checked for well-formed YAML and counted but
+    not built, unless ``every_object`` is asked for (a repository run looks for duplicates) or
     schema validation is on.
     """
     report.summary.files += 1
-    needed = every_object or report.options.schema_version is not None
-    unread = () if needed else UNREAD_UNLESS_NEEDED
+    skip_unread = not every_object and report.options.schema_version is None
     for chunk in source.chunks():
         report.summary.documents += 1
-        kind = peek_kind(chunk.text)
-        if kind in SKIPPED_WITHOUT_PARSING:
+        if peek_kind(chunk.text) in SKIPPED_WITHOUT_PARSING:
             report.summary.resources += 1
             report.cluster_kinds |= cluster_kinds(filter(None, [crd_scope(chunk.text)]))
             continue
-        if kind in unread and _RBAC_API.search(chunk.text):
+        if skip_unread and unread(chunk.text):
             try:
                 check_chunk(source.name, chunk)
             except InputError as exc:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from kubeflow_devtools.policy import Options, Report, scan
+from kubeflow_devtools.policy.model.objects import Resource
 from kubeflow_devtools.policy.pss import Level
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "kubeflow-manifests"
@@ -164,3 +165,31 @@ def test_node_agents_are_listed_as_waived(relative: str, agents: set[str]) -> No
     for finding in report.findings:
         if finding.name in agents:
             assert finding.waived and finding.waiver_reason
+
+
+@pytest.mark.parametrize("relative", ALL_RENDERS)
+def test_objects_no_check_reads_change_nothing_when_left_unbuilt(relative: str) -> None:
+    """A plain run builds no RBAC, Service, network or mesh policy object (a third of a
+    render's YAML nodes, only checked to be well-formed): on every real render the report,
+    in every format that carries findings, is what it is with every object built."""
+    from kubeflow_devtools.policy.model.report import Report as Fresh
+    from kubeflow_devtools.policy.report.json import report_to_json
+    from kubeflow_devtools.policy.scan import analyze, load_source, unread
+    from kubeflow_devtools.policy.sources import open_source
+
+    reports = []
+    for every_object in (False, True):
+        report = Fresh(Options())
+        load_source(open_source(str(CORPUS / relative)), report, every_object=every_object)
+        analyze(report)
+        reports.append(report)
+    lean, full = reports
+    left_out = len(full.resources) - len(lean.resources)
+    assert left_out == sum(1 for r in full.resources if unread(_text_of(r)))
+    assert left_out > 0 and lean.summary == full.summary
+    assert report_to_json(lean) == report_to_json(full)
+
+
+def _text_of(resource: Resource) -> str:
+    """The ``apiVersion``/``kind`` lines of a built resource, as :func:`unread` reads them."""
+    return f"apiVersion: {resource.api_version}\nkind: {resource.kind}\n"
