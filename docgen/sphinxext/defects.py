@@ -1,7 +1,9 @@
 """Docstring defects found during the build, kept per document in the Sphinx environment.
 
 They survive incremental builds (a document that is not re-read keeps its defects) and are
-written to ``defects.json`` next to the HTML when the build finishes.
+written next to the HTML when the build finishes: ``docgen_defects_file``, ``docgen-defects.json``
+unless set (docgen's generated ``conf.py`` sets ``defects.json``), and counted in one line of the
+build's output.
 """
 
 from __future__ import annotations
@@ -12,8 +14,11 @@ from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
 
 from kubeflow_devtools.docgen.sphinxext.normalize import Defect
+
+logger = logging.getLogger(__name__)
 
 KEY = "docgen_defects"
 REFERENCES_FILE = "docgen-references.json"
@@ -88,15 +93,29 @@ def _finish(app: Sphinx, exception: BaseException | None) -> None:
         return
     saved = {doc: [vars(d) for d in items] for doc, items in sorted(_references.items())}
     (Path(app.doctreedir) / REFERENCES_FILE).write_text(json.dumps(saved), encoding="utf-8")
-    target = Path(app.outdir) / "defects.json"
-    text = json.dumps(all_defects(app.env), indent=2) + "\n"
+    target = Path(app.outdir) / app.config.docgen_defects_file
+    found = all_defects(app.env)
+    text = json.dumps(found, indent=2) + "\n"
     tmp = target.with_name(target.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(target)
+    logger.info(summary(found, target))
+
+
+def summary(found: list[dict[str, str]], target: Path) -> str:
+    """One line: how many defects of which kinds, in how many objects, and where they are."""
+    kinds: dict[str, int] = {}
+    for row in found:
+        kinds[row["kind"]] = kinds.get(row["kind"], 0) + 1
+    counts = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items(), key=lambda k: -k[1]))
+    objects = len({row["object"] for row in found})
+    detail = f" in {objects} objects ({counts})" if found else ""
+    return f"docgen: {len(found)} docstring defects{detail}; written to {target}"
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    """Register the defect store's environment hooks."""
+    """Register the defect store's environment hooks and where the report goes."""
+    app.add_config_value("docgen_defects_file", "docgen-defects.json", "", types=[str])
     app.connect("builder-inited", _load_references)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
