@@ -2,8 +2,9 @@
 
 The SDK's Sphinx project (furo, sphinx-copybutton, sphinx-design, MyST, autodoc, napoleon,
 sphinx-autodoc-typehints) is built twice in an environment with ``kubeflow[hub,spark,pipelines]``
-0.5.0 and this project: as shipped, and with ``kubeflow_devtools.docgen.sphinxext`` appended to
-its ``extensions`` (a ``conf.py`` that runs the original and appends it, nothing else changed).
+0.5.0 and this project: as shipped, with ``kubeflow_devtools.docgen.sphinxext`` appended to
+its ``extensions`` (a ``conf.py`` that runs the original and appends it, nothing else changed),
+and with the extension and ``docgen_strict_references`` on.
 """
 
 from __future__ import annotations
@@ -89,14 +90,15 @@ class SdkDocs:
     sdist: Path
     shipped: Build
     with_docgen: Build
+    strict: Build
 
 
-def sphinx_build(python: Path, source: Path, out: Path) -> Build:
+def sphinx_build(python: Path, source: Path, out: Path, *options: str) -> Build:
     """``sphinx-build -b html`` as kubeflow/sdk@0.5.0:.readthedocs.yaml runs it; intersphinx's
     downloads fail at once (tests reach package registries only)."""
     env = {"PATH": str(python.parent), "HOME": str(out.parent), "PYTHONDONTWRITEBYTECODE": "1"}
     env["https_proxy"] = env["HTTPS_PROXY"] = "http://127.0.0.1:9"
-    command = [str(python), "-m", "sphinx", "-b", "html", str(source), str(out)]
+    command = [str(python), "-m", "sphinx", "-b", "html", *options, str(source), str(out)]
     result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
@@ -115,7 +117,8 @@ def sdk_docs(tmp_path_factory: pytest.TempPathFactory) -> SdkDocs:
     shutil.copytree(sdist / "docs" / "source", source)
     (source / "conf.py").write_text(WRAPPER_CONF, encoding="utf-8")
     with_docgen = sphinx_build(python, source, root / "with-docgen")
-    return SdkDocs(python, sdist, shipped, with_docgen)
+    strict = sphinx_build(python, source, root / "strict", "-D", "docgen_strict_references=1")
+    return SdkDocs(python, sdist, shipped, with_docgen, strict)
 
 
 def test_the_detector_finds_markdown_in_rendered_text() -> None:
@@ -200,3 +203,23 @@ def test_models_get_field_tables(sdk_docs: SdkDocs) -> None:
     assert _table_fields(page, "kubeflow.trainer.CustomTrainer") == dataclass_fields
     shipped = BeautifulSoup((sdk_docs.shipped.html / "train/api.html").read_text(), "html.parser")
     assert shipped.select("article table") == []
+
+
+def _defects(build: Build) -> list[dict[str, str]]:
+    return list(json.loads((build.html / "docgen-defects.json").read_text()))
+
+
+def test_strict_references_are_opt_in(sdk_docs: SdkDocs) -> None:
+    python_docs = 'href="https://docs.python.org/3/library/'
+    assert python_docs not in (sdk_docs.with_docgen.html / "train/api.html").read_text()
+    assert not any(d["kind"] == "reference" for d in _defects(sdk_docs.with_docgen))
+    # strict: built-ins and the standard library linked offline (intersphinx cannot reach
+    # docs.python.org here), and what resolves nowhere reported: ``TrainJob``, which
+    # ``TrainerClient.get_job`` returns, has no entry in the SDK's own pages
+    page = (sdk_docs.strict.html / "train/api.html").read_text()
+    assert f'{python_docs}exceptions.html#RuntimeError"' in page
+    unresolved = {d["message"] for d in _defects(sdk_docs.strict) if d["kind"] == "reference"}
+    assert "unresolved reference 'kubeflow.trainer.types.types.TrainJob' (rendered as text)" in (
+        unresolved
+    )
+    assert inventory(sdk_docs.shipped.html) <= inventory(sdk_docs.strict.html)
