@@ -25,6 +25,7 @@ from kubeflow_devtools.docgen.sphinxext.normalize import convert_inline_code
 _REQUIRED = object()
 """A field without a default."""
 
+
 @dataclass(frozen=True)
 class FieldRow:
     """One field of a model, as RST cells."""
@@ -73,10 +74,8 @@ def _pydantic_rows(cls: Any) -> list[FieldRow]:
         required = bool(info.is_required())
         factory = getattr(info, "default_factory", None)
         default = _REQUIRED if required else info.default
-        description = _text(info.description)
-        rows.append(
-            FieldRow(name, _type_cell(info.annotation), _default_cell(default, factory), description)
-        )
+        cells = _type_cell(info.annotation), _default_cell(default, factory)
+        rows.append(FieldRow(name, *cells, _text(info.description)))
     return rows
 
 
@@ -92,10 +91,8 @@ def _dataclass_rows(cls: Any) -> list[FieldRow]:
         factory = None if field.default_factory is dataclasses.MISSING else field.default_factory
         default = _REQUIRED if field.default is dataclasses.MISSING else field.default
         annotation = hints.get(field.name, field.type)
-        description = _text(field.metadata.get("description"))
-        rows.append(
-            FieldRow(field.name, _type_cell(annotation), _default_cell(default, factory), description)
-        )
+        cells = _type_cell(annotation), _default_cell(default, factory)
+        rows.append(FieldRow(field.name, *cells, _text(field.metadata.get("description"))))
     return rows
 
 
