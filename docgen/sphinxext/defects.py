@@ -3,12 +3,14 @@
 They survive incremental builds (a document that is not re-read keeps its defects) and are
 written next to the HTML when the build finishes: ``docgen_defects_file``, ``docgen-defects.json``
 unless set (docgen's generated ``conf.py`` sets ``defects.json``), and counted in one line of the
-build's output.
+build's output (:func:`defect_summary`; the ``docgen`` command prints it as its last line).
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -99,18 +101,24 @@ def _finish(app: Sphinx, exception: BaseException | None) -> None:
     tmp = target.with_name(target.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(target)
-    logger.info(summary(found, target))
+    if not app.config.docgen_sdks:  # docgen's own builds: the command prints it, last
+        logger.info(defect_summary(found, target))
 
 
-def summary(found: list[dict[str, str]], target: Path) -> str:
-    """One line: how many defects of which kinds, in how many objects, and where they are."""
-    kinds: dict[str, int] = {}
-    for row in found:
-        kinds[row["kind"]] = kinds.get(row["kind"], 0) + 1
-    counts = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items(), key=lambda k: -k[1]))
-    objects = len({row["object"] for row in found})
-    detail = f" in {objects} objects ({counts})" if found else ""
-    return f"docgen: {len(found)} docstring defects{detail}; written to {target}"
+def defect_summary(defects: Sequence[Mapping[str, str]], report: Path) -> str:
+    """The one line that counts the defects: how many, how many of each kind, and where.
+
+    Args:
+        defects: The rows of the report (see :func:`all_defects`).
+        report: The path of the report.
+
+    Returns:
+        ``docgen: N docstring defect(s) (kind count, ...), see REPORT``.
+    """
+    kinds = Counter(d["kind"] for d in defects)
+    counts = ", ".join(f"{kind} {n}" for kind, n in sorted(kinds.items()))
+    by_kind = f" ({counts})" if counts else ""
+    return f"docgen: {len(defects)} docstring defect(s){by_kind}, see {report}"
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

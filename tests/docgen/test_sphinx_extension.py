@@ -13,6 +13,7 @@ import json
 import re
 import shutil
 import subprocess
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -166,12 +167,13 @@ def test_docgen_repairs_the_docstrings_docutils_rejected(sdk_docs: SdkDocs) -> N
 
 def test_the_defect_report_is_written_and_summarized(sdk_docs: SdkDocs) -> None:
     defects = json.loads((sdk_docs.with_docgen.html / "docgen-defects.json").read_text())
+    output = sdk_docs.with_docgen.output
     assert defects and {"document", "object", "kind", "message"} == set(defects[0])
-    summary = re.search(
-        r"docgen: (\d+) docstring defects in (\d+) objects", sdk_docs.with_docgen.output
-    )
+    summary = re.search(r"docgen: (\d+) docstring defect\(s\) \(([^)]*)\), see (\S+)", output)
     assert summary is not None and int(summary.group(1)) == len(defects)
-    assert int(summary.group(2)) == len({d["object"] for d in defects})
+    kinds = Counter(d["kind"] for d in defects)
+    assert summary.group(2) == ", ".join(f"{k} {n}" for k, n in sorted(kinds.items()))
+    assert Path(summary.group(3)) == sdk_docs.with_docgen.html / "docgen-defects.json"
     # what docutils rejected in the shipped build is reported (where docgen repaired it)
     assert any(d["kind"] == "indentation" for d in defects)
 
