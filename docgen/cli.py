@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from kubeflow_devtools.cli import ArgumentParser, entry_point, guard
@@ -23,6 +22,7 @@ from kubeflow_devtools.docgen.config import (
     load_config,
 )
 from kubeflow_devtools.docgen.hugo.publish import DEFAULT_WAIT
+from kubeflow_devtools.docgen.sphinxext.defects import defect_summary
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -166,22 +166,6 @@ def _build(args: argparse.Namespace) -> int:
             print(f"  {d['object']}: [{d['kind']}] {d['message']}")
     print(defect_summary(result.defects, args.out / formats[0] / "defects.json"))
     return 0
-
-
-def defect_summary(defects: Sequence[Mapping[str, str]], report: Path) -> str:
-    """The build's last line: how many defects, how many of each kind, and where they are.
-
-    Args:
-        defects: The rows of ``defects.json``.
-        report: The path of ``defects.json``.
-
-    Returns:
-        ``docgen: N docstring defect(s) (kind count, ...), see REPORT``.
-    """
-    kinds = Counter(d["kind"] for d in defects)
-    counts = ", ".join(f"{kind} {n}" for kind, n in sorted(kinds.items()))
-    by_kind = f" ({counts})" if counts else ""
-    return f"docgen: {len(defects)} docstring defect(s){by_kind}, see {report}"
 
 
 def _publish(args: argparse.Namespace) -> int:

@@ -382,6 +382,10 @@ docgen_signature_types = {json.dumps(signature_types or {}, indent=4, sort_keys=
 docgen_unresolved_types = {json.dumps(unresolved or {}, indent=4, sort_keys=True)}
 autodoc_mock_imports = {json.dumps(sorted(mocked))}
 linkcode_resolve = linkcode_resolver(docgen_sdks)
+# docgen's own references: strict references, models on pages of their own, defects.json
+docgen_strict_references = True
+docgen_model_tables = False
+docgen_defects_file = "defects.json"
 '''
 
 

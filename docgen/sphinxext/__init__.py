@@ -1,4 +1,12 @@
-"""docgen's Sphinx extensions: docstring normalizer, strict cross-references, defect report."""
+"""docgen's Sphinx extensions: docstring normalizer, strict cross-references, defect report.
+
+docgen's generated ``conf.py`` adds it, and so can any Sphinx project's (``extensions = [...,
+"kubeflow_devtools.docgen.sphinxext"]``): every autodoc docstring is normalized, pydantic
+models and dataclasses get a field table (``docgen_model_tables``), the defects are written to
+``docgen-defects.json`` in the output folder (``docgen_defects_file``) and summarized, and
+strict cross-references are opt-in (``docgen_strict_references``). The generated ``conf.py``
+sets the values docgen's own references need (see ``docs/docgen.md``).
+"""
 
 from __future__ import annotations
 
@@ -17,6 +25,7 @@ from kubeflow_devtools.docgen.sphinxext import (
     constants,
     defaults,
     defects,
+    models,
     normalize,
     truth,
     xref,
@@ -120,6 +129,10 @@ def _process_docstring(
     app: Sphinx, what: str, name: str, obj: Any, options: Any, lines: list[str]
 ) -> None:
     fixed, found = render_docstring(lines, name, what, obj, _documented_paths(app))
+    if what == "class" and app.config.docgen_model_tables:
+        table = models.field_table(obj)
+        if table:
+            fixed = [*fixed, "", *table] if any(x.strip() for x in fixed) else table
     lines[:] = fixed
     for message in app.config.docgen_unresolved_types.get(name, ()):
         found.append(normalize.Defect(name, "unlinked-type", message))
@@ -169,6 +182,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("docgen_summaries", {}, "", types=[dict])
     app.add_config_value("docgen_markdown", {}, "", types=[dict])
     app.add_config_value("docgen_unresolved_types", {}, "env", types=[dict])
+    # a project of its own gets field tables; docgen's references give models pages instead
+    app.add_config_value("docgen_model_tables", True, "env", types=[bool])
     from kubeflow_devtools.docgen.hugo.builder import HugoBuilder
 
     app.add_builder(HugoBuilder)

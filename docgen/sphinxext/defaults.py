@@ -38,7 +38,7 @@ class ConstantDefault:
         return self.text
 
 
-def _plain(value: Any) -> bool:
+def plain_value(value: Any) -> bool:
     """A value shown as itself: a number, string, boolean, ``None``, or a list, tuple or dict
     of them (its ``repr`` reads back as the same value)."""
     if isinstance(value, _PLAIN):
@@ -63,7 +63,7 @@ def _lookup(dotted: str, scope: dict[str, Any]) -> tuple[Any, str | None] | None
         if not hasattr(value, part):
             return None
         value = getattr(value, part)
-    if not _plain(value):
+    if not plain_value(value):
         return None
     if owner is not None and inspect.ismodule(owner):
         return value, f"{owner.__name__}.{rest[-1]}"

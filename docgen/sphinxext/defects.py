@@ -1,19 +1,26 @@
 """Docstring defects found during the build, kept per document in the Sphinx environment.
 
 They survive incremental builds (a document that is not re-read keeps its defects) and are
-written to ``defects.json`` next to the HTML when the build finishes.
+written next to the HTML when the build finishes: ``docgen_defects_file``, ``docgen-defects.json``
+unless set (docgen's generated ``conf.py`` sets ``defects.json``), and counted in one line of the
+build's output (:func:`defect_summary`; the ``docgen`` command prints it as its last line).
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
 
 from kubeflow_devtools.docgen.sphinxext.normalize import Defect
+
+logger = logging.getLogger(__name__)
 
 KEY = "docgen_defects"
 REFERENCES_FILE = "docgen-references.json"
@@ -88,15 +95,35 @@ def _finish(app: Sphinx, exception: BaseException | None) -> None:
         return
     saved = {doc: [vars(d) for d in items] for doc, items in sorted(_references.items())}
     (Path(app.doctreedir) / REFERENCES_FILE).write_text(json.dumps(saved), encoding="utf-8")
-    target = Path(app.outdir) / "defects.json"
-    text = json.dumps(all_defects(app.env), indent=2) + "\n"
+    target = Path(app.outdir) / app.config.docgen_defects_file
+    found = all_defects(app.env)
+    text = json.dumps(found, indent=2) + "\n"
     tmp = target.with_name(target.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(target)
+    if not app.config.docgen_sdks:  # docgen's own builds: the command prints it, last
+        logger.info(defect_summary(found, target))
+
+
+def defect_summary(defects: Sequence[Mapping[str, str]], report: Path) -> str:
+    """The one line that counts the defects: how many, how many of each kind, and where.
+
+    Args:
+        defects: The rows of the report (see :func:`all_defects`).
+        report: The path of the report.
+
+    Returns:
+        ``docgen: N docstring defect(s) (kind count, ...), see REPORT``.
+    """
+    kinds = Counter(d["kind"] for d in defects)
+    counts = ", ".join(f"{kind} {n}" for kind, n in sorted(kinds.items()))
+    by_kind = f" ({counts})" if counts else ""
+    return f"docgen: {len(defects)} docstring defect(s){by_kind}, see {report}"
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    """Register the defect store's environment hooks."""
+    """Register the defect store's environment hooks and where the report goes."""
+    app.add_config_value("docgen_defects_file", "docgen-defects.json", "", types=[str])
     app.connect("builder-inited", _load_references)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)

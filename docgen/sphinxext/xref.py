@@ -9,6 +9,9 @@
 No loose matching: Sphinx's "ends with ``.name``" search is switched off for the Python domain, and
 built-in names in type positions always mean the built-in (``list`` is never some class's
 ``list`` attribute, ``int`` never the Katib ``search.int`` function).
+
+All of it only with ``docgen_strict_references = True`` (docgen's generated ``conf.py`` sets
+it): a project of its own that adds the extension keeps Sphinx's own resolution unless it asks.
 """
 
 from __future__ import annotations
@@ -134,6 +137,8 @@ class StrictPythonReferences(SphinxPostTransform):
     def run(self, **kwargs: Any) -> None:
         """Rewrite the Python-domain pending cross-references of the document."""
         defects.start_document(self.env.docname)
+        if not self.config.docgen_strict_references:
+            return
         for node in self.document.findall(addnodes.pending_xref):
             if node.get("refdomain") != "py":
                 continue
@@ -169,7 +174,7 @@ def resolve_missing(
     app: Sphinx, env: BuildEnvironment, node: addnodes.pending_xref, contnode: nodes.Element
 ) -> nodes.Node | None:
     """``missing-reference``: SDK canonical paths, Kubernetes, Python; else text and a defect."""
-    if node.get("refdomain") != "py":
+    if node.get("refdomain") != "py" or not app.config.docgen_strict_references:
         return None
     target = str(node.get("reftarget", ""))
     canonical: dict[str, str] = app.config.docgen_canonical
@@ -230,6 +235,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """Register the strict-reference transform and the missing-reference resolver."""
     app.add_config_value("docgen_canonical", {}, "env", types=[dict])
     app.add_config_value("docgen_signature_types", {}, "env", types=[dict])
+    app.add_config_value("docgen_strict_references", False, "env", types=[bool])
     app.add_post_transform(StrictPythonReferences)
     app.connect("missing-reference", resolve_missing)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
