@@ -111,7 +111,7 @@ def sdk_docs(tmp_path_factory: pytest.TempPathFactory) -> SdkDocs:
     """kubeflow/sdk's ``docs/`` built both ways in an environment of its own."""
     root = tmp_path_factory.mktemp("unified-sdk-docs")
     sdist = download_sdist(root / "sdist")
-    python = make_env(root / "venv", sdist)
+    python = make_env(sdist)
     shipped = sphinx_build(python, sdist / "docs" / "source", root / "shipped")
     # a sibling of docs/source: the original conf.py's relative paths hold
     source = sdist / "docs" / "source-docgen"

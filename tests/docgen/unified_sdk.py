@@ -2,8 +2,7 @@
 
 ``kubeflow`` cannot share the test environment (which has ``kubeflow-katib`` and
 ``kubeflow-training``: both install ``kubeflow/__init__.py``), so the tests that build its
-documentation run in a virtual environment made here, from PyPI. This is the one place that
-makes it: when docgen creates and caches SDK environments itself, switch :func:`make_env` to it.
+documentation run in an environment of its own, made (and cached) by docgen itself.
 """
 
 from __future__ import annotations
@@ -11,8 +10,9 @@ from __future__ import annotations
 import subprocess
 import sys
 import tarfile
-import venv
 from pathlib import Path
+
+from kubeflow_devtools.docgen.environments import sdk_environment
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -21,7 +21,6 @@ else:  # pragma: no cover - Python 3.10
 
 VERSION = "0.5.0"
 EXTRAS = "hub,spark,pipelines"
-REPO = Path(__file__).resolve().parents[2]
 
 
 def _pip(python: Path, *args: str) -> None:
@@ -51,13 +50,9 @@ def docs_requirements(sdist: Path) -> list[str]:
     return [str(r) for r in data["dependency-groups"]["docs"]]
 
 
-def make_env(root: Path, sdist: Path) -> Path:
-    """A virtual environment with ``kubeflow[hub,spark,pipelines]==0.5.0``, the SDK's docs
-    requirements and this project (editable, without extras); return its Python."""
-    venv.create(root, with_pip=True)
-    python = root / "bin" / "python"
-    _pip(
-        python, "install", "-q", f"kubeflow[{EXTRAS}]=={VERSION}", *docs_requirements(sdist),
-        "-e", str(REPO),
-    )  # fmt: skip
-    return python
+def make_env(sdist: Path) -> Path:
+    """The Python of an environment with ``kubeflow[hub,spark,pipelines]==0.5.0``, the SDK's
+    docs requirements and docgen: docgen's own (:func:`.environments.sdk_environment`), made
+    from PyPI once and cached."""
+    requirements = [f"kubeflow[{EXTRAS}]=={VERSION}", *docs_requirements(sdist)]
+    return sdk_environment(requirements)
