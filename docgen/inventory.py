@@ -6,12 +6,14 @@ knows about Sphinx; the project writer turns an inventory into pages.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import importlib.metadata
 import importlib.util
 import inspect
 import re
 import types
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -42,6 +44,24 @@ class ApiObject:
     canonical: str
     members: tuple[ApiObject, ...] = ()
     summary: str = ""
+    group: str = ""
+    """The subpackage it belongs to (``trainer`` of ``kubeflow.trainer``), for an SDK whose
+    API is several subpackages (``"trainer.*"`` in its configured ``api``); else empty."""
+
+
+@dataclass(frozen=True)
+class Alias:
+    """A public name that re-exports an object documented under another public path.
+
+    ``kubeflow.optimizer.KubernetesBackendConfig`` is ``kubeflow.common.types.
+    KubernetesBackendConfig``, which four subpackages export: documented once (``target``),
+    listed in every subpackage that exports it, linked to that one page.
+    """
+
+    name: str
+    path: str
+    group: str
+    target: str
 
 
 @dataclass(frozen=True)
@@ -71,6 +91,7 @@ class Model:
     fields: tuple[ModelField, ...]
     flavour: Literal["openapi", "pydantic"]
     intro: str = ""
+    group: str = ""
 
 
 @dataclass(frozen=True)
@@ -84,6 +105,9 @@ class Inventory:
         models: Its data models (field lists).
         types: Classes the SDK does not export that its public signatures name (documented where
             they are defined: ``kubeflow.storage_initializer.hugging_face.HuggingFaceModelParams``).
+        aliases: Public names that re-export an object documented at another path.
+        groups: The subpackages of an SDK whose API is several (``"trainer.*"``), in order,
+            each with its summary; empty for an SDK of one package.
     """
 
     sdk: SdkConfig
@@ -91,10 +115,13 @@ class Inventory:
     objects: tuple[ApiObject, ...]
     models: tuple[Model, ...]
     types: tuple[ApiObject, ...] = ()
+    aliases: tuple[Alias, ...] = ()
+    groups: tuple[tuple[str, str], ...] = ()
 
     def canonical_map(self) -> dict[str, str]:
-        """Map every canonical (defining) path to the public path it is documented at."""
-        result: dict[str, str] = {}
+        """Map every canonical (defining) path, and every re-exporting public path, to the
+        public path it is documented at."""
+        result: dict[str, str] = {alias.path: alias.target for alias in self.aliases}
         for obj in (*self.objects, *self.types):
             result[obj.canonical] = obj.path
             for member in obj.members:
@@ -352,32 +379,116 @@ def model_of(cls: type, path: str) -> Model:
     )
 
 
+def page_name(sdk: SdkConfig, group: str, name: str) -> str:
+    """The document of an object's or model's page: ``name`` in the SDK's folder, in its
+    subpackage's folder for an SDK of several (``kubeflow/trainer/TrainerClient``)."""
+    return f"{sdk.out_dir}/{group}/{name}" if group else f"{sdk.out_dir}/{name}"
+
+
+def group_of(sdk: SdkConfig, groups: Sequence[str], module: str) -> str:
+    """The subpackage (of ``groups``) whose package holds ``module``, else empty."""
+    for group in groups:
+        package = f"{sdk.package}.{group}"
+        if module == package or module.startswith(package + "."):
+            return group
+    return ""
+
+
+@dataclass(frozen=True)
+class _Entry:
+    group: str
+    name: str
+    path: str
+    value: Any
+    package: str
+
+
+def _entries(sdk: SdkConfig, package: types.ModuleType) -> list[_Entry]:
+    """Every configured public name, with its subpackage: ``"trainer.*"`` is each public name
+    of ``package.trainer`` (its ``__all__``, else :func:`default_api`)."""
+    entries: list[_Entry] = []
+    for entry in sdk.api or default_api(package):
+        group, module, names = "", package, [entry]
+        if entry.endswith(".*"):
+            group = entry[:-2]
+            module = import_package(f"{sdk.package}.{group}")
+            names = list(default_api(module))
+        for name in names:
+            try:
+                value = getattr(module, name)
+            except Exception:  # AttributeError, or a lazy __getattr__'s ImportError
+                raise InventoryError(
+                    f"{sdk.id}: {module.__name__} has no public name {name!r}"
+                ) from None
+            entries.append(_Entry(group, name, f"{module.__name__}.{name}", value, module.__name__))
+    return entries
+
+
+def _place(
+    sdk: SdkConfig, entries: Sequence[_Entry], groups: Sequence[str]
+) -> tuple[list[_Entry], list[Alias]]:
+    """Document each object once: a class or function several public names export is
+    documented in the subpackage that defines it (``TrainJobTemplate`` in ``kubeflow.trainer``,
+    not ``kubeflow.optimizer``), else where it is defined when that is in the SDK
+    (``kubeflow.common.types.KubernetesBackendConfig``), else at its first public name; the
+    other names are :class:`Alias`\ es of it."""
+    by_object: dict[int, list[_Entry]] = {}
+    for entry in entries:
+        if kind_of(entry.value) in {"class", "function"}:
+            by_object.setdefault(id(entry.value), []).append(entry)
+    placed: list[_Entry] = []
+    aliases: list[Alias] = []
+    for entry in entries:
+        same = by_object.get(id(entry.value), [entry])
+        if len(same) == 1:
+            placed.append(entry)
+            continue
+        if entry is not same[0]:
+            continue
+        module = getattr(entry.value, "__module__", "") or ""
+        home = [e for e in same if module == e.package or module.startswith(e.package + ".")]
+        if home:
+            chosen = home[0]
+        elif module.startswith(sdk.package + "."):
+            name = entry.value.__qualname__
+            group = group_of(sdk, groups, module) or module.split(".")[len(sdk.package.split("."))]
+            chosen = _Entry(group, name, f"{module}.{name}", entry.value, module)
+        else:
+            chosen = entry
+        placed.append(chosen)
+        aliases += [Alias(e.name, e.path, e.group, chosen.path) for e in same if e is not chosen]
+    return placed, aliases
+
+
 def collect(sdk: SdkConfig) -> Inventory:
     """Import the SDK and list what gets documented, and where."""
     package = import_package(sdk.package)
     version = installed_version(sdk, package)
-    names = sdk.api or default_api(package)
+    entries = _entries(sdk, package)
+    groups = list(dict.fromkeys(e.group for e in entries if e.group))
+    placed, aliases = _place(sdk, entries, groups)
+    groups += [e.group for e in placed if e.group and e.group not in groups]
     objects: list[ApiObject] = []
     models: dict[str, Model] = {}
-    for name in names:
-        try:
-            value = getattr(package, name)
-        except AttributeError:
-            raise InventoryError(f"{sdk.id}: {sdk.package} has no public name {name!r}") from None
-        path = f"{sdk.package}.{name}"
+    for entry in placed:
+        name, path, value, group = entry.name, entry.path, entry.value, entry.group
         if is_openapi_model(value) or is_pydantic_model(value):
-            models[path] = model_of(value, path)
+            models[path] = dataclasses.replace(model_of(value, path), group=group)
             continue
         kind = kind_of(value)
         if kind == "module":
-            where = module_path(sdk.package, name, value)
+            where = module_path(entry.package, name, value)
             members = _module_members(value, where)
-            objects.append(ApiObject(name, where, kind, value.__name__, members, summary_of(value)))
+            objects.append(
+                ApiObject(name, where, kind, value.__name__, members, summary_of(value), group)
+            )
         elif kind == "data":
-            objects.append(ApiObject(name, path, kind, path))
+            objects.append(ApiObject(name, path, kind, path, group=group))
         else:
             summary = summary_of(value)
-            objects.append(ApiObject(name, path, kind, canonical_name(value), summary=summary))
+            objects.append(
+                ApiObject(name, path, kind, canonical_name(value), summary=summary, group=group)
+            )
     if sdk.models:
         models_name = f"{sdk.package}.{sdk.models}"
         models_module = import_package(models_name)
@@ -390,4 +501,7 @@ def collect(sdk: SdkConfig) -> Inventory:
             path = f"{sdk.package}.{name}" if public else f"{models_name}.{name}"
             models.setdefault(path, model_of(value, path))
     ordered_models = tuple(sorted(models.values(), key=lambda m: m.name))
-    return Inventory(sdk, version, tuple(objects), ordered_models)
+    summaries = tuple((g, summary_of(import_package(f"{sdk.package}.{g}"))) for g in groups)
+    return Inventory(
+        sdk, version, tuple(objects), ordered_models, aliases=tuple(aliases), groups=summaries
+    )

@@ -29,6 +29,8 @@ from kubeflow_devtools.docgen.inventory import (
     ApiObject,
     Inventory,
     canonical_name,
+    group_of,
+    page_name,
     resolve_dotted,
     summary_of,
 )
@@ -49,7 +51,7 @@ class SignatureType:
 
 def _callables(inv: Inventory) -> Iterator[tuple[str, Any]]:
     """``(public path, function)`` of every documented callable of an inventory."""
-    for obj in inv.objects:
+    for obj in (*inv.objects, *inv.types):
         members = obj.members if obj.kind == "module" else (obj,)
         for member in members:
             value = resolve_dotted(member.canonical) if member.kind != "data" else None
@@ -189,29 +191,45 @@ def add_pages(
 ) -> tuple[list[Inventory], list[SignatureType], list[str]]:
     """The inventories with a page for every class their signatures name that none documents
     (in the first SDK naming it), every signature type found (for links and defects), and the
-    modules mocked to import them (autodoc must mock them too)."""
+    modules mocked to import them (autodoc must mock them too).
+
+    The signatures of the classes given a page are read too, until no new class is found
+    (``TrainerClient.get_job`` returns ``TrainJob``, whose ``steps`` are ``Step``\\ s)."""
     mocked: list[str] = []
-    found = find(inventories, mocked)
+    result = list(inventories)
+    found: list[SignatureType] = []
     documented: set[str] = set()
     pages: set[str] = set()
     for inv in inventories:
         documented |= set(inv.canonical_map())
-        pages |= {f"{inv.sdk.out_dir}/{o.name}" for o in inv.objects}
-    result = []
-    for inv in inventories:
-        added: list[ApiObject] = []
-        for item in found:
-            if item.canonical is None or item.canonical in documented:
-                continue
-            if not item.owner.startswith(inv.sdk.package + "."):
-                continue
-            cls = resolve_dotted(item.canonical)
-            name = item.canonical.rpartition(".")[2]
-            if cls is None or f"{inv.sdk.out_dir}/{name}" in pages:
-                continue
-            documented.add(item.canonical)
-            pages.add(f"{inv.sdk.out_dir}/{name}")
-            summary = summary_of(cls)
-            added.append(ApiObject(name, item.canonical, "class", item.canonical, (), summary))
-        result.append(dataclasses.replace(inv, types=tuple(added)) if added else inv)
+        pages |= {page_name(inv.sdk, o.group, o.name) for o in (*inv.objects, *inv.types)}
+        pages |= {page_name(inv.sdk, m.group, m.name) for m in inv.models}
+    for _ in range(20):  # each round reads the classes the round before added
+        new = [t for t in find(result, mocked) if t not in found]
+        found += new
+        added_any = False
+        for index, inv in enumerate(result):
+            added: list[ApiObject] = []
+            groups = [g for g, _ in inv.groups]
+            for item in new:
+                if item.canonical is None or item.canonical in documented:
+                    continue
+                if not item.owner.startswith(inv.sdk.package + "."):
+                    continue
+                cls = resolve_dotted(item.canonical)
+                name = item.canonical.rpartition(".")[2]
+                group = group_of(inv.sdk, groups, item.canonical.rpartition(".")[0])
+                if cls is None or page_name(inv.sdk, group, name) in pages:
+                    continue
+                documented.add(item.canonical)
+                pages.add(page_name(inv.sdk, group, name))
+                summary = summary_of(cls)
+                added.append(
+                    ApiObject(name, item.canonical, "class", item.canonical, (), summary, group)
+                )
+            if added:
+                result[index] = dataclasses.replace(inv, types=(*inv.types, *added))
+                added_any = True
+        if not added_any:
+            break
     return result, found, sorted(mocked)
