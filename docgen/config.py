@@ -32,8 +32,9 @@ class SdkConfig:
 
     ``api`` lists public names relative to ``package`` (classes, functions, modules, constants);
     empty means "the package's ``__all__``, else its public top-level names"; ``"sub.*"`` means
-    every public name of the subpackage ``sub``, documented in a folder and index of its own. ``models`` is the
-    package (relative to ``package``) that holds the generated models, documented as field tables.
+    every public name of the subpackage ``sub``, documented in a folder and index of its own.
+    ``models`` is the package (relative to ``package``) that holds the generated models,
+    documented as field tables.
     """
 
     id: str

@@ -12,6 +12,7 @@ import importlib.metadata
 import importlib.util
 import inspect
 import re
+import sys
 import types
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -379,6 +380,28 @@ def model_of(cls: type, path: str) -> Model:
     )
 
 
+_CLASS_NAME = re.compile(r"\b[A-Z]\w*")
+
+
+def _qualified(model: Model, cls: type) -> Model:
+    """A model another distribution generated (``kfp_server_api``, exported by
+    ``kubeflow.pipelines``) with the classes its fields name written as the paths that define
+    them: its own models are not Kubernetes' (``V2beta1RunDetails`` is no
+    ``kubernetes.client`` class), so they link to their page, or are text."""
+    package = sys.modules.get(cls.__module__.rpartition(".")[0])
+
+    def qualify(match: re.Match[str]) -> str:
+        value = getattr(package, match.group(), None)
+        return canonical_name(value) if inspect.isclass(value) else match.group()
+
+    if package is None or package.__name__.startswith("kubernetes"):
+        return model
+    fields = tuple(
+        dataclasses.replace(f, type=_CLASS_NAME.sub(qualify, f.type)) for f in model.fields
+    )
+    return dataclasses.replace(model, fields=fields)
+
+
 def page_name(sdk: SdkConfig, group: str, name: str) -> str:
     """The document of an object's or model's page: ``name`` in the SDK's folder, in its
     subpackage's folder for an SDK of several (``kubeflow/trainer/TrainerClient``)."""
@@ -431,7 +454,7 @@ def _place(
     documented in the subpackage that defines it (``TrainJobTemplate`` in ``kubeflow.trainer``,
     not ``kubeflow.optimizer``), else where it is defined when that is in the SDK
     (``kubeflow.common.types.KubernetesBackendConfig``), else at its first public name; the
-    other names are :class:`Alias`\ es of it."""
+    other names are aliases of it (:class:`Alias`)."""
     by_object: dict[int, list[_Entry]] = {}
     for entry in entries:
         if kind_of(entry.value) in {"class", "function"}:
@@ -473,7 +496,10 @@ def collect(sdk: SdkConfig) -> Inventory:
     for entry in placed:
         name, path, value, group = entry.name, entry.path, entry.value, entry.group
         if is_openapi_model(value) or is_pydantic_model(value):
-            models[path] = dataclasses.replace(model_of(value, path), group=group)
+            model = model_of(value, path)
+            if not canonical_name(value).startswith(sdk.package + "."):
+                model = _qualified(model, value)
+            models[path] = dataclasses.replace(model, name=name, group=group)
             continue
         kind = kind_of(value)
         if kind == "module":

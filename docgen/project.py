@@ -448,6 +448,7 @@ def render(
     for inv in inventories:
         for model in inv.models:
             targets.setdefault(model.name, model.path)
+            targets.setdefault(model.canonical.rpartition(".")[2], model.path)
     for inv in inventories:
         base = inv.sdk.out_dir
         object_pages = [o.name for o in inv.objects if o.kind != "data"]

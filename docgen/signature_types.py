@@ -194,7 +194,7 @@ def add_pages(
     modules mocked to import them (autodoc must mock them too).
 
     The signatures of the classes given a page are read too, until no new class is found
-    (``TrainerClient.get_job`` returns ``TrainJob``, whose ``steps`` are ``Step``\\ s)."""
+    (``TrainerClient.get_job`` returns ``TrainJob``, whose ``steps`` are a list of ``Step``)."""
     mocked: list[str] = []
     result = list(inventories)
     found: list[SignatureType] = []
