@@ -380,7 +380,7 @@ def model_of(cls: type, path: str) -> Model:
     )
 
 
-_CLASS_NAME = re.compile(r"\b[A-Z]\w*")
+_CLASS_NAME = re.compile(r"(?<![\w.])[A-Z]\w*")
 
 
 def _qualified(model: Model, cls: type) -> Model:
@@ -400,6 +400,13 @@ def _qualified(model: Model, cls: type) -> Model:
         dataclasses.replace(f, type=_CLASS_NAME.sub(qualify, f.type)) for f in model.fields
     )
     return dataclasses.replace(model, fields=fields)
+
+
+def sdk_model(sdk: SdkConfig, cls: type, path: str) -> Model:
+    """:func:`model_of`, for a model another distribution defines with the classes its fields
+    name written as their defining paths (see :func:`_qualified`)."""
+    model = model_of(cls, path)
+    return model if canonical_name(cls).startswith(sdk.package + ".") else _qualified(model, cls)
 
 
 def page_name(sdk: SdkConfig, group: str, name: str) -> str:
@@ -496,9 +503,7 @@ def collect(sdk: SdkConfig) -> Inventory:
     for entry in placed:
         name, path, value, group = entry.name, entry.path, entry.value, entry.group
         if is_openapi_model(value) or is_pydantic_model(value):
-            model = model_of(value, path)
-            if not canonical_name(value).startswith(sdk.package + "."):
-                model = _qualified(model, value)
+            model = sdk_model(sdk, value, path)
             models[path] = dataclasses.replace(model, name=name, group=group)
             continue
         kind = kind_of(value)

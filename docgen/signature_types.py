@@ -28,10 +28,14 @@ from typing import Any
 from kubeflow_devtools.docgen.inventory import (
     ApiObject,
     Inventory,
+    Model,
     canonical_name,
     group_of,
+    is_openapi_model,
+    is_pydantic_model,
     page_name,
     resolve_dotted,
+    sdk_model,
     summary_of,
 )
 
@@ -59,7 +63,8 @@ def _callables(inv: Inventory) -> Iterator[tuple[str, Any]]:
                 init = vars(value).get("__init__")
                 if inspect.isfunction(init):
                     yield member.path, init
-                for name, method in vars(value).items():
+                for name, attribute in vars(value).items():
+                    method = getattr(attribute, "__func__", attribute)  # static, class methods
                     if not name.startswith("_") and inspect.isfunction(method):
                         yield f"{member.path}.{name}", method
             elif inspect.isfunction(value):
@@ -152,8 +157,13 @@ def resolve(name: str, function: Any, mocked: list[str]) -> tuple[Any, str]:
 
 
 def _documentable(cls: type, top: str) -> bool:
+    """A class of the SDK's namespace, or a data model of a distribution it uses (the
+    ``kubeflow_katib_api`` model ``kubeflow.optimizer.Search`` returns); never Kubernetes'
+    (linked to its client's docs) or pydantic's own."""
     module = getattr(cls, "__module__", "") or ""
-    return module.split(".")[0] == top and not module.startswith("kubernetes")
+    if module.startswith(("kubernetes", "pydantic")):
+        return False
+    return module.split(".")[0] == top or is_openapi_model(cls) or is_pydantic_model(cls)
 
 
 def find(inventories: Sequence[Inventory], mocked: list[str]) -> list[SignatureType]:
@@ -210,6 +220,7 @@ def add_pages(
         added_any = False
         for index, inv in enumerate(result):
             added: list[ApiObject] = []
+            models: list[Model] = []
             groups = [g for g, _ in inv.groups]
             for item in new:
                 if item.canonical is None or item.canonical in documented:
@@ -219,16 +230,24 @@ def add_pages(
                 cls = resolve_dotted(item.canonical)
                 name = item.canonical.rpartition(".")[2]
                 group = group_of(inv.sdk, groups, item.canonical.rpartition(".")[0])
+                group = group or group_of(inv.sdk, groups, item.owner)
                 if cls is None or page_name(inv.sdk, group, name) in pages:
                     continue
                 documented.add(item.canonical)
                 pages.add(page_name(inv.sdk, group, name))
+                if not item.canonical.startswith(inv.sdk.package.split(".")[0] + "."):
+                    # a model of another distribution: its fields, as the SDK's own models
+                    model = sdk_model(inv.sdk, cls, item.canonical)
+                    models.append(dataclasses.replace(model, group=group))
+                    continue
                 summary = summary_of(cls)
                 added.append(
                     ApiObject(name, item.canonical, "class", item.canonical, (), summary, group)
                 )
-            if added:
-                result[index] = dataclasses.replace(inv, types=(*inv.types, *added))
+            if added or models:
+                result[index] = dataclasses.replace(
+                    inv, types=(*inv.types, *added), models=(*inv.models, *models)
+                )
                 added_any = True
         if not added_any:
             break
