@@ -19,6 +19,7 @@ import ast
 import dataclasses
 import importlib
 import inspect
+import re
 import textwrap
 import typing
 from collections.abc import Iterator, Sequence
@@ -196,6 +197,25 @@ def find(inventories: Sequence[Inventory], mocked: list[str]) -> list[SignatureT
     return list(dict.fromkeys(found))
 
 
+_DOTTED = re.compile(r"(?<![\w.])[A-Za-z_]\w*(?:\.\w+)+")
+
+
+def _field_types(inv: Inventory) -> Iterator[SignatureType]:
+    """The data models the fields of another distribution's models name (``kfp_server_api``'s
+    ``V2beta1Run`` has ``run_details: V2beta1RunDetails``), as if a signature of the SDK
+    named them (only for their pages: no signature links to them)."""
+    top = inv.sdk.package.split(".")[0]
+    for model in inv.models:
+        if model.canonical.startswith(top + "."):
+            continue  # the SDK's own: their field types are the SDK's (or Kubernetes')
+        owner = f"{inv.sdk.package}.{model.group}.{model.name}" if model.group else model.path
+        for field in model.fields:
+            for name in _DOTTED.findall(field.type):
+                cls = resolve_dotted(name)
+                if is_openapi_model(cls) or is_pydantic_model(cls):
+                    yield SignatureType(owner, name, canonical_name(cls))
+
+
 def add_pages(
     inventories: Sequence[Inventory],
 ) -> tuple[list[Inventory], list[SignatureType], list[str]]:
@@ -203,8 +223,9 @@ def add_pages(
     (in the first SDK naming it), every signature type found (for links and defects), and the
     modules mocked to import them (autodoc must mock them too).
 
-    The signatures of the classes given a page are read too, until no new class is found
-    (``TrainerClient.get_job`` returns ``TrainJob``, whose ``steps`` are a list of ``Step``)."""
+    The signatures of the classes given a page are read too, and the fields of the models of
+    other distributions, until no new class is found (``TrainerClient.get_job`` returns
+    ``TrainJob``, whose ``steps`` are a list of ``Step``)."""
     mocked: list[str] = []
     result = list(inventories)
     found: list[SignatureType] = []
@@ -222,7 +243,7 @@ def add_pages(
             added: list[ApiObject] = []
             models: list[Model] = []
             groups = [g for g, _ in inv.groups]
-            for item in new:
+            for item in [*new, *_field_types(inv)]:
                 if item.canonical is None or item.canonical in documented:
                     continue
                 if not item.owner.startswith(inv.sdk.package + "."):
