@@ -119,6 +119,16 @@ def test_return_types_get_pages(kubeflow_build: KubeflowBuild) -> None:
     assert 'href="../trainer/Event.html#kubeflow.trainer.Event"' in optimizer.read_text("utf-8")
 
 
+def test_models_of_other_distributions_get_pages(kubeflow_build: KubeflowBuild) -> None:
+    """``Search.choice`` returns ``kubeflow_katib_api``'s ``V1beta1ParameterSpec``, and
+    ``kubeflow.pipelines.Run`` (``kfp_server_api``'s ``V2beta1Run``) has ``run_details``."""
+    html = _html(kubeflow_build) / "kubeflow"
+    spec = "V1beta1ParameterSpec.html#kubeflow_katib_api.models.v1beta1_parameter_spec."
+    assert f'href="{spec}V1beta1ParameterSpec"' in (html / "optimizer/Search.html").read_text()
+    details = "V2beta1RunDetails.html#kfp_server_api.models.v2beta1_run_details.V2beta1RunDetails"
+    assert f'href="{details}"' in (html / "pipelines/Run.html").read_text("utf-8")
+
+
 def test_pydantic_models_are_field_lists_not_generated_models(
     kubeflow_build: KubeflowBuild,
 ) -> None:
