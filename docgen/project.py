@@ -249,7 +249,9 @@ def group_index(inv: Inventory, group: str, summary: str) -> str:
     """The index page of one subpackage of an SDK of several: its public names (re-exports
     linked to where they are documented), its data models and the types its signatures name."""
     package = f"{inv.sdk.package}.{group}"
-    lines = [f"# {md_escape(package)}", ""]
+    # the subpackage as a module target: references to it resolve here, and "Edit this page"
+    # opens its __init__.py
+    lines = [f"# {md_escape(package)}", "", _rst(f".. py:module:: {package}"), ""]
     if summary:
         lines += [summary_markup(summary), ""]
     objects = [o for o in inv.objects if o.group == group]

@@ -163,3 +163,10 @@ def test_hugo_builds_the_pages_in_the_real_website(
     assert {name: found for name, found in leaks.items() if found} == {}
     links = check_links(site.public, built, "main")
     assert links.broken == [] and links.internal > 0
+
+
+def test_a_subpackage_page_edits_its_init(kubeflow_build: KubeflowBuild) -> None:
+    pages = json.loads((kubeflow_build.out / "hugo" / "kubeflow" / "pages.json").read_text())
+    front = pages["pages"]["optimizer/_index.md"]["front"]
+    assert front["title"] == "kubeflow.optimizer"
+    assert front["path_base_for_github_subdir"]["to"] == "0.5.0/kubeflow/optimizer/__init__.py#L1"
