@@ -165,6 +165,11 @@ def test_enabled_sdks_that_are_installed_are_built_by_default(
         "docgen: error: no configured SDK is installed: gone (no-such-distribution-here); "
         "install one or use --package"
     )
+    website = ["publish", "--root", str(tmp_path), "--website", str(tmp_path), "-q"]
+    assert main(website) == 2  # publish takes the same SDKs, and says which it skips
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == "docgen publish: skipping gone: no-such-distribution-here is not installed"
+    assert err[-1].startswith("docgen publish: error: no configured SDK is installed: gone ")
     (tmp_path / "docgen.toml").write_text("[sdk.katib]\nenabled = 1\n")
     assert main(["build", "--root", str(tmp_path), "--out", str(out), "-q"]) == 2
     assert "'enabled' must be true or false" in capsys.readouterr().err
