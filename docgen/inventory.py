@@ -132,9 +132,25 @@ class Inventory:
         return result
 
 
+def distribution_of(package: str) -> str | None:
+    """The installed distribution whose files hold ``package`` (``kubeflow.trainer``:
+    ``kubeflow``, though ``kubeflow-katib`` may install ``kubeflow/`` too), else ``None``."""
+    folder = package.replace(".", "/") + "/"
+    names = importlib.metadata.packages_distributions().get(package.split(".")[0], [])
+    for name in dict.fromkeys(names):
+        files = importlib.metadata.distribution(name).files or []
+        if any(str(f).startswith(folder) for f in files):
+            return name
+    return None
+
+
 def installed_version(sdk: SdkConfig, module: types.ModuleType) -> str:
-    """The installed version of the SDK's distribution; checks ``version_spec`` when given."""
+    """The installed version of the SDK's distribution (for a package documented ad hoc, of
+    the distribution that installed it); checks ``version_spec`` when given."""
     if sdk.distribution is None:
+        found = distribution_of(sdk.package)
+        if found is not None:
+            return importlib.metadata.version(found)
         return str(getattr(module, "__version__", "unknown"))
     try:
         version = importlib.metadata.version(sdk.distribution)

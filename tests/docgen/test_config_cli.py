@@ -199,3 +199,14 @@ def test_the_unified_sdk_is_built_in() -> None:
     assert kubeflow.repository == "https://github.com/kubeflow/sdk"
     assert kubeflow.tag.format(version="0.5.0") == "0.5.0"  # releases/tag/0.5.0 upstream
     assert load_config(Path("/nonexistent"))["kubeflow"] == kubeflow
+
+
+def test_a_package_documented_ad_hoc_shows_its_distribution_version() -> None:
+    """``--package kubeflow.trainer`` is titled with kubeflow's version, not "unknown"."""
+    import yaml
+
+    from kubeflow_devtools.docgen.inventory import distribution_of, installed_version
+
+    assert distribution_of("yaml") == "PyYAML"
+    assert installed_version(adhoc_sdk("yaml"), yaml) == importlib.metadata.version("PyYAML")
+    assert distribution_of("no_such_package_here") is None
