@@ -184,10 +184,10 @@ def _api_lists(
     types: Sequence[ApiObject],
     models: Sequence[Model],
     aliases: Sequence[Alias],
-    heading: str = "##",
 ) -> list[str]:
-    """The lists of an index page: classes, functions, modules, constants, re-exports, types
-    in signatures and (for an SDK without a generated models package) its data models."""
+    """The lists of an index page: classes, functions, modules, constants, data models (of a
+    subpackage; an SDK's generated models have an index of their own), re-exports and the
+    types signatures name."""
     kinds = {a.path: next((o.kind for o in inv.objects if o.path == a.target), "class")
              for a in aliases}  # fmt: skip
     groups = [
@@ -205,7 +205,7 @@ def _api_lists(
     lines: list[str] = []
     for title, items in groups:
         if items:
-            lines += [f"{heading} {title}", "", _link_list(items)]
+            lines += [f"## {title}", "", _link_list(items)]
     return lines
 
 
