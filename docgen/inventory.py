@@ -55,8 +55,9 @@ class Alias:
     """A public name that re-exports an object documented under another public path.
 
     ``kubeflow.optimizer.KubernetesBackendConfig`` is ``kubeflow.common.types.
-    KubernetesBackendConfig``, which four subpackages export: documented once (``target``),
-    listed in every subpackage that exports it, linked to that one page.
+    KubernetesBackendConfig``, which ``kubeflow.trainer``, ``kubeflow.optimizer`` and
+    ``kubeflow.spark`` export (``kubeflow.pipelines`` has one of its own, kfp's): documented
+    once (``target``), listed in every subpackage that exports it, linked to that one page.
     """
 
     name: str
