@@ -553,3 +553,43 @@ def collect(sdk: SdkConfig) -> Inventory:
     return Inventory(
         sdk, version, tuple(objects), ordered_models, aliases=tuple(aliases), groups=summaries
     )
+
+
+def documented_once(inventories: Sequence[Inventory]) -> list[Inventory]:
+    """The inventories with every class, function and model documented once: one an earlier
+    inventory documents already becomes an :class:`Alias` linked to it (``--package
+    kubeflow.trainer --package kubeflow.optimizer``: ``TrainJobTemplate`` is the trainer's).
+
+    Args:
+        inventories: The SDKs, in build order.
+
+    Returns:
+        The same inventories, re-exports of earlier ones moved to their ``aliases``.
+    """
+    seen: dict[str, str] = {}
+    result = []
+    for inv in inventories:
+        aliases = list(inv.aliases)
+        objects = []
+        for obj in inv.objects:
+            if obj.kind in {"class", "function"} and obj.canonical in seen:
+                aliases.append(Alias(obj.name, obj.path, obj.group, seen[obj.canonical]))
+            else:
+                objects.append(obj)
+        models = []
+        for model in inv.models:
+            if model.canonical in seen:
+                aliases.append(Alias(model.name, model.path, model.group, seen[model.canonical]))
+            else:
+                models.append(model)
+        for obj in objects:
+            if obj.kind in {"class", "function"}:
+                seen.setdefault(obj.canonical, obj.path)
+        for model in models:
+            seen.setdefault(model.canonical, model.path)
+        result.append(
+            dataclasses.replace(
+                inv, objects=tuple(objects), models=tuple(models), aliases=tuple(aliases)
+            )
+        )
+    return result

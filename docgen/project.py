@@ -179,7 +179,6 @@ _ROLES = {"class": "class", "function": "func", "module": "mod", "data": "data"}
 
 
 def _api_lists(
-    inv: Inventory,
     objects: Sequence[ApiObject],
     types: Sequence[ApiObject],
     models: Sequence[Model],
@@ -188,8 +187,6 @@ def _api_lists(
     """The lists of an index page: classes, functions, modules, constants, data models (of a
     subpackage; an SDK's generated models have an index of their own), re-exports and the
     types signatures name."""
-    kinds = {a.path: next((o.kind for o in inv.objects if o.path == a.target), "class")
-             for a in aliases}  # fmt: skip
     groups = [
         ("Classes", [(_ROLES[o.kind], o.path, o.summary) for o in objects if o.kind == "class"]),
         ("Functions", [("func", o.path, o.summary) for o in objects if o.kind == "function"]),
@@ -198,7 +195,7 @@ def _api_lists(
         ("Data models", [("class", m.path, m.summary) for m in models]),
         (
             "Re-exported",
-            [(_ROLES[kinds[a.path]], a.path, f"documented as `{a.target}`.") for a in aliases],
+            [("obj", a.path, f"documented as `{a.target}`.") for a in aliases],
         ),
         ("Types in signatures", [("class", o.path, o.summary) for o in types]),
     ]
@@ -227,7 +224,7 @@ def sdk_index(inv: Inventory, object_pages: Sequence[str], model_pages: Sequence
             lines.append(f"- {{doc}}`{sdk.package}.{group} <{group}/index>`{tail}")
         lines += ["", _toctree([f"{group}/index" for group, _ in inv.groups])]
         return "\n".join(lines)
-    lines += _api_lists(inv, inv.objects, inv.types, [], [])
+    lines += _api_lists(inv.objects, inv.types, [], inv.aliases)
     if inv.models:
         package = f"{sdk.package}.{sdk.models}" if sdk.models else sdk.package
         what = (
@@ -258,7 +255,7 @@ def group_index(inv: Inventory, group: str, summary: str) -> str:
     types = [o for o in inv.types if o.group == group]
     models = [m for m in inv.models if m.group == group]
     aliases = [a for a in inv.aliases if a.group == group]
-    lines += _api_lists(inv, objects, types, models, aliases)
+    lines += _api_lists(objects, types, models, aliases)
     pages = [o.name for o in objects if o.kind != "data"]
     if any(o.kind == "data" for o in objects):
         pages.append("constants")
