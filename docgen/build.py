@@ -29,7 +29,7 @@ from kubeflow_devtools.cli import describe_os_error
 from kubeflow_devtools.docgen import signature_types
 from kubeflow_devtools.docgen.config import SdkConfig
 from kubeflow_devtools.docgen.hugo.settings import DEFAULT, MarkdownSettings
-from kubeflow_devtools.docgen.inventory import Inventory, collect
+from kubeflow_devtools.docgen.inventory import Inventory, collect, documented_once
 from kubeflow_devtools.docgen.project import SiteSdk, write_project
 from kubeflow_devtools.errors import ToolError
 
@@ -260,7 +260,8 @@ def _build(
         pages = sum(1 for _ in html.rglob("*.html")) if "html" in chosen else 0
         return BuildResult(html, (), pages, (), _read_defects(out / chosen[0]),
                            time.perf_counter() - started, True, out / "hugo")  # fmt: skip
-    inventories, found, mocked = signature_types.add_pages([collect(sdk) for sdk in sdks])
+    once = documented_once([collect(sdk) for sdk in sdks])
+    inventories, found, mocked = signature_types.add_pages(once)
     names: dict[str, dict[str, str]] = {}
     unresolved: dict[str, list[str]] = {}
     for item in found:

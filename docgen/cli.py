@@ -85,25 +85,28 @@ def _parser() -> argparse.ArgumentParser:
     return parser  # fmt: skip
 
 
-def _select(args: argparse.Namespace) -> list[SdkConfig]:
+def _select(args: argparse.Namespace) -> tuple[list[SdkConfig], list[str]]:
+    """The SDKs to build, and the notes naming the enabled ones left out (printed once the
+    command succeeded: an error stays one line)."""
     configured = load_config(args.root, args.config)
     if args.package:
         chosen = [configured[s] for s in args.sdks if s in configured]
-        return chosen + [adhoc_sdk(p) for p in args.package]
+        return chosen + [adhoc_sdk(p) for p in args.package], []
     unknown = [s for s in args.sdks if s not in configured]
     if unknown:
         raise ConfigError(f"unknown SDK(s): {', '.join(unknown)} (known: {', '.join(configured)})")
     if args.sdks:
-        return [configured[s] for s in args.sdks]
-    if args.command == "publish" or args.isolated:  # the CI gate; or built apart: every one
-        return [sdk for sdk in configured.values() if sdk.enabled]
+        return [configured[s] for s in args.sdks], []
+    if args.isolated:  # every SDK built in an environment of its own: every enabled one
+        return [sdk for sdk in configured.values() if sdk.enabled], []
+    # with three built-ins that cannot share an environment, publish too takes those installed,
+    # and says which it leaves out (the website's CI names the SDK it checks)
     chosen, missing = default_sdks(configured)
-    for sdk in missing:
-        print(f"docgen: skipping {sdk.id}: {sdk.distribution} is not installed", file=sys.stderr)
     if not chosen:
         names = ", ".join(f"{s.id} ({s.distribution})" for s in missing) or "none is enabled"
         raise ConfigError(f"no configured SDK is installed: {names}; install one or use --package")
-    return chosen
+    prog = "docgen publish" if args.command == "publish" else "docgen"
+    return chosen, [f"{prog}: skipping {s.id}: {s.distribution} is not installed" for s in missing]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -141,6 +144,7 @@ def _built(
 def _build(args: argparse.Namespace) -> int:
     from kubeflow_devtools.docgen.site import PartSpec, build_site
 
+    notes: list[str] = []
     formats = ["html", "hugo"] if args.format == "all" else [args.format]
     status = None if args.quiet else sys.stderr
     options = {"nitpicky": not args.no_nitpicky, "jobs": args.jobs, "force": args.force,
@@ -151,7 +155,7 @@ def _build(args: argparse.Namespace) -> int:
         result = build(sdks, args.out, status=status, site=spec.site, markdown=spec.markdown,
                        **options)  # fmt: skip
     else:
-        sdks = _select(args)
+        sdks, notes = _select(args)
         built = build_site(sdks, args.out, isolated=args.isolated, status=status, **options)
         result = built.build
         if len(built.parts) > 1 or args.isolated:
@@ -165,6 +169,8 @@ def _build(args: argparse.Namespace) -> int:
         for d in result.defects:
             print(f"  {d['object']}: [{d['kind']}] {d['message']}")
     print(defect_summary(result.defects, args.out / formats[0] / "defects.json"))
+    for note in notes:
+        print(note, file=sys.stderr)
     return 0
 
 
@@ -172,11 +178,13 @@ def _publish(args: argparse.Namespace) -> int:
     from kubeflow_devtools.docgen.hugo.publish import format_changes
     from kubeflow_devtools.docgen.hugo.website import publish
 
-    sdks = _select(args)
+    sdks, notes = _select(args)
     outcome = publish(sdks, args.website, out=args.out, check_only=args.check, force=args.force,
                       create_parents=args.create_parents,
                       status=None if args.quiet else sys.stderr, wait=args.wait)  # fmt: skip
     names = ", ".join(s.id for s in sdks)
+    for note in notes:
+        print(note, file=sys.stderr)
     if outcome.recovered is not None:
         print(f"docgen publish: {outcome.recovered}", file=sys.stderr)
     for warning in outcome.warnings:

@@ -31,8 +31,10 @@ class SdkConfig:
     """One SDK to document.
 
     ``api`` lists public names relative to ``package`` (classes, functions, modules, constants);
-    empty means "the package's ``__all__``, else its public top-level names". ``models`` is the
-    package (relative to ``package``) that holds the generated models, documented as field tables.
+    empty means "the package's ``__all__``, else its public top-level names"; ``"sub.*"`` means
+    every public name of the subpackage ``sub``, documented in a folder and index of its own.
+    ``models`` is the package (relative to ``package``) that holds the generated models,
+    documented as field tables.
     """
 
     id: str
@@ -127,7 +129,30 @@ TRAINING = SdkConfig(
     environment="legacy",
 )
 
-DEFAULTS: Mapping[str, SdkConfig] = {KATIB.id: KATIB, TRAINING.id: TRAINING}
+KUBEFLOW = SdkConfig(
+    id="kubeflow",
+    package="kubeflow",
+    title="Kubeflow SDK",
+    distribution="kubeflow",
+    version_spec=">=0.5",
+    # built apart (docgen build kubeflow in an environment without it) with its extras, at the
+    # release this definition is verified against; [tool.docgen.sdks.kubeflow] requirements
+    # takes a newer one
+    requirements=("kubeflow[hub,spark,pipelines]==0.5.0",),
+    # every public name of each subpackage (its __all__); kubeflow.common has none in 0.5.0,
+    # but documents what the others re-export from it (KubernetesBackendConfig)
+    api=("trainer.*", "optimizer.*", "hub.*", "spark.*", "pipelines.*", "common.*"),
+    repository="https://github.com/kubeflow/sdk",
+    # kubeflow/sdk@0.5.0:scripts (the release writes releases/tag/{version}): tags have no "v"
+    tag="{version}",
+    website_section="content/en/docs/components/sdk/reference",
+    website_title="Python API reference",
+)
+
+DEFAULTS: Mapping[str, SdkConfig] = {KATIB.id: KATIB, TRAINING.id: TRAINING, KUBEFLOW.id: KUBEFLOW}
+"""The built-in SDKs. The legacy ``katib`` and ``training`` and the unified ``kubeflow`` cannot
+share an environment (both install ``kubeflow/__init__.py``): ``docgen build`` with no SDK named
+builds those that are installed (:func:`default_sdks`)."""
 
 _FIELDS = {f.name for f in dataclasses.fields(SdkConfig)}
 

@@ -6,12 +6,15 @@ knows about Sphinx; the project writer turns an inventory into pages.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import importlib.metadata
 import importlib.util
 import inspect
 import re
+import sys
 import types
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -42,6 +45,25 @@ class ApiObject:
     canonical: str
     members: tuple[ApiObject, ...] = ()
     summary: str = ""
+    group: str = ""
+    """The subpackage it belongs to (``trainer`` of ``kubeflow.trainer``), for an SDK whose
+    API is several subpackages (``"trainer.*"`` in its configured ``api``); else empty."""
+
+
+@dataclass(frozen=True)
+class Alias:
+    """A public name that re-exports an object documented under another public path.
+
+    ``kubeflow.optimizer.KubernetesBackendConfig`` is ``kubeflow.common.types.
+    KubernetesBackendConfig``, which ``kubeflow.trainer``, ``kubeflow.optimizer`` and
+    ``kubeflow.spark`` export (``kubeflow.pipelines`` has one of its own, kfp's): documented
+    once (``target``), listed in every subpackage that exports it, linked to that one page.
+    """
+
+    name: str
+    path: str
+    group: str
+    target: str
 
 
 @dataclass(frozen=True)
@@ -71,6 +93,7 @@ class Model:
     fields: tuple[ModelField, ...]
     flavour: Literal["openapi", "pydantic"]
     intro: str = ""
+    group: str = ""
 
 
 @dataclass(frozen=True)
@@ -84,6 +107,9 @@ class Inventory:
         models: Its data models (field lists).
         types: Classes the SDK does not export that its public signatures name (documented where
             they are defined: ``kubeflow.storage_initializer.hugging_face.HuggingFaceModelParams``).
+        aliases: Public names that re-export an object documented at another path.
+        groups: The subpackages of an SDK whose API is several (``"trainer.*"``), in order,
+            each with its summary; empty for an SDK of one package.
     """
 
     sdk: SdkConfig
@@ -91,10 +117,13 @@ class Inventory:
     objects: tuple[ApiObject, ...]
     models: tuple[Model, ...]
     types: tuple[ApiObject, ...] = ()
+    aliases: tuple[Alias, ...] = ()
+    groups: tuple[tuple[str, str], ...] = ()
 
     def canonical_map(self) -> dict[str, str]:
-        """Map every canonical (defining) path to the public path it is documented at."""
-        result: dict[str, str] = {}
+        """Map every canonical (defining) path, and every re-exporting public path, to the
+        public path it is documented at."""
+        result: dict[str, str] = {alias.path: alias.target for alias in self.aliases}
         for obj in (*self.objects, *self.types):
             result[obj.canonical] = obj.path
             for member in obj.members:
@@ -104,9 +133,25 @@ class Inventory:
         return result
 
 
+def distribution_of(package: str) -> str | None:
+    """The installed distribution whose files hold ``package`` (``kubeflow.trainer``:
+    ``kubeflow``, though ``kubeflow-katib`` may install ``kubeflow/`` too), else ``None``."""
+    folder = package.replace(".", "/") + "/"
+    names = importlib.metadata.packages_distributions().get(package.split(".")[0], [])
+    for name in dict.fromkeys(names):
+        files = importlib.metadata.distribution(name).files or []
+        if any(str(f).startswith(folder) for f in files):
+            return name
+    return None
+
+
 def installed_version(sdk: SdkConfig, module: types.ModuleType) -> str:
-    """The installed version of the SDK's distribution; checks ``version_spec`` when given."""
+    """The installed version of the SDK's distribution (for a package documented ad hoc, of
+    the distribution that installed it); checks ``version_spec`` when given."""
     if sdk.distribution is None:
+        found = distribution_of(sdk.package)
+        if found is not None:
+            return importlib.metadata.version(found)
         return str(getattr(module, "__version__", "unknown"))
     try:
         version = importlib.metadata.version(sdk.distribution)
@@ -352,32 +397,146 @@ def model_of(cls: type, path: str) -> Model:
     )
 
 
+_CLASS_NAME = re.compile(r"(?<![\w.])[A-Z]\w*")
+
+
+def _qualified(model: Model, cls: type) -> Model:
+    """A model another distribution generated (``kfp_server_api``, exported by
+    ``kubeflow.pipelines``) with the classes its fields name written as the paths that define
+    them: its own models are not Kubernetes' (``V2beta1RunDetails`` is no
+    ``kubernetes.client`` class), so they link to their page, or are text."""
+    package = sys.modules.get(cls.__module__.rpartition(".")[0])
+
+    def qualify(match: re.Match[str]) -> str:
+        value = getattr(package, match.group(), None)
+        return canonical_name(value) if inspect.isclass(value) else match.group()
+
+    if package is None or package.__name__.startswith("kubernetes"):
+        return model
+    fields = tuple(
+        dataclasses.replace(f, type=_CLASS_NAME.sub(qualify, f.type)) for f in model.fields
+    )
+    return dataclasses.replace(model, fields=fields)
+
+
+def sdk_model(sdk: SdkConfig, cls: type, path: str) -> Model:
+    """:func:`model_of`, for a model another distribution defines with the classes its fields
+    name written as their defining paths (see :func:`_qualified`)."""
+    model = model_of(cls, path)
+    return model if canonical_name(cls).startswith(sdk.package + ".") else _qualified(model, cls)
+
+
+def page_name(sdk: SdkConfig, group: str, name: str) -> str:
+    """The document of an object's or model's page: ``name`` in the SDK's folder, in its
+    subpackage's folder for an SDK of several (``kubeflow/trainer/TrainerClient``)."""
+    return f"{sdk.out_dir}/{group}/{name}" if group else f"{sdk.out_dir}/{name}"
+
+
+def group_of(sdk: SdkConfig, groups: Sequence[str], module: str) -> str:
+    """The subpackage (of ``groups``) whose package holds ``module``, else empty."""
+    for group in groups:
+        package = f"{sdk.package}.{group}"
+        if module == package or module.startswith(package + "."):
+            return group
+    return ""
+
+
+@dataclass(frozen=True)
+class _Entry:
+    group: str
+    name: str
+    path: str
+    value: Any
+    package: str
+
+
+def _entries(sdk: SdkConfig, package: types.ModuleType) -> list[_Entry]:
+    """Every configured public name, with its subpackage: ``"trainer.*"`` is each public name
+    of ``package.trainer`` (its ``__all__``, else :func:`default_api`)."""
+    entries: list[_Entry] = []
+    for entry in sdk.api or default_api(package):
+        group, module, names = "", package, [entry]
+        if entry.endswith(".*"):
+            group = entry[:-2]
+            module = import_package(f"{sdk.package}.{group}")
+            names = list(default_api(module))
+        for name in names:
+            try:
+                value = getattr(module, name)
+            except Exception:  # AttributeError, or a lazy __getattr__'s ImportError
+                raise InventoryError(
+                    f"{sdk.id}: {module.__name__} has no public name {name!r}"
+                ) from None
+            entries.append(_Entry(group, name, f"{module.__name__}.{name}", value, module.__name__))
+    return entries
+
+
+def _place(
+    sdk: SdkConfig, entries: Sequence[_Entry], groups: Sequence[str]
+) -> tuple[list[_Entry], list[Alias]]:
+    """Document each object once: a class or function several public names export is
+    documented in the subpackage that defines it (``TrainJobTemplate`` in ``kubeflow.trainer``,
+    not ``kubeflow.optimizer``), else where it is defined when that is in the SDK
+    (``kubeflow.common.types.KubernetesBackendConfig``), else at its first public name; the
+    other names are aliases of it (:class:`Alias`)."""
+    by_object: dict[int, list[_Entry]] = {}
+    for entry in entries:
+        if kind_of(entry.value) in {"class", "function"}:
+            by_object.setdefault(id(entry.value), []).append(entry)
+    placed: list[_Entry] = []
+    aliases: list[Alias] = []
+    for entry in entries:
+        same = by_object.get(id(entry.value), [entry])
+        if len(same) == 1:
+            placed.append(entry)
+            continue
+        if entry is not same[0]:
+            continue
+        module = getattr(entry.value, "__module__", "") or ""
+        home = [e for e in same if module == e.package or module.startswith(e.package + ".")]
+        if home:
+            chosen = home[0]
+        elif module.startswith(sdk.package + "."):
+            name = entry.value.__qualname__
+            group = group_of(sdk, groups, module) or module.split(".")[len(sdk.package.split("."))]
+            chosen = _Entry(group, name, f"{module}.{name}", entry.value, module)
+        else:
+            chosen = entry
+        placed.append(chosen)
+        aliases += [Alias(e.name, e.path, e.group, chosen.path) for e in same if e is not chosen]
+    return placed, aliases
+
+
 def collect(sdk: SdkConfig) -> Inventory:
     """Import the SDK and list what gets documented, and where."""
     package = import_package(sdk.package)
     version = installed_version(sdk, package)
-    names = sdk.api or default_api(package)
+    entries = _entries(sdk, package)
+    groups = list(dict.fromkeys(e.group for e in entries if e.group))
+    placed, aliases = _place(sdk, entries, groups)
+    groups += [e.group for e in placed if e.group and e.group not in groups]
     objects: list[ApiObject] = []
     models: dict[str, Model] = {}
-    for name in names:
-        try:
-            value = getattr(package, name)
-        except AttributeError:
-            raise InventoryError(f"{sdk.id}: {sdk.package} has no public name {name!r}") from None
-        path = f"{sdk.package}.{name}"
+    for entry in placed:
+        name, path, value, group = entry.name, entry.path, entry.value, entry.group
         if is_openapi_model(value) or is_pydantic_model(value):
-            models[path] = model_of(value, path)
+            model = sdk_model(sdk, value, path)
+            models[path] = dataclasses.replace(model, name=name, group=group)
             continue
         kind = kind_of(value)
         if kind == "module":
-            where = module_path(sdk.package, name, value)
+            where = module_path(entry.package, name, value)
             members = _module_members(value, where)
-            objects.append(ApiObject(name, where, kind, value.__name__, members, summary_of(value)))
+            objects.append(
+                ApiObject(name, where, kind, value.__name__, members, summary_of(value), group)
+            )
         elif kind == "data":
-            objects.append(ApiObject(name, path, kind, path))
+            objects.append(ApiObject(name, path, kind, path, group=group))
         else:
             summary = summary_of(value)
-            objects.append(ApiObject(name, path, kind, canonical_name(value), summary=summary))
+            objects.append(
+                ApiObject(name, path, kind, canonical_name(value), summary=summary, group=group)
+            )
     if sdk.models:
         models_name = f"{sdk.package}.{sdk.models}"
         models_module = import_package(models_name)
@@ -390,4 +549,47 @@ def collect(sdk: SdkConfig) -> Inventory:
             path = f"{sdk.package}.{name}" if public else f"{models_name}.{name}"
             models.setdefault(path, model_of(value, path))
     ordered_models = tuple(sorted(models.values(), key=lambda m: m.name))
-    return Inventory(sdk, version, tuple(objects), ordered_models)
+    summaries = tuple((g, summary_of(import_package(f"{sdk.package}.{g}"))) for g in groups)
+    return Inventory(
+        sdk, version, tuple(objects), ordered_models, aliases=tuple(aliases), groups=summaries
+    )
+
+
+def documented_once(inventories: Sequence[Inventory]) -> list[Inventory]:
+    """The inventories with every class, function and model documented once: one an earlier
+    inventory documents already becomes an :class:`Alias` linked to it (``--package
+    kubeflow.trainer --package kubeflow.optimizer``: ``TrainJobTemplate`` is the trainer's).
+
+    Args:
+        inventories: The SDKs, in build order.
+
+    Returns:
+        The same inventories, re-exports of earlier ones moved to their ``aliases``.
+    """
+    seen: dict[str, str] = {}
+    result = []
+    for inv in inventories:
+        aliases = list(inv.aliases)
+        objects = []
+        for obj in inv.objects:
+            if obj.kind in {"class", "function"} and obj.canonical in seen:
+                aliases.append(Alias(obj.name, obj.path, obj.group, seen[obj.canonical]))
+            else:
+                objects.append(obj)
+        models = []
+        for model in inv.models:
+            if model.canonical in seen:
+                aliases.append(Alias(model.name, model.path, model.group, seen[model.canonical]))
+            else:
+                models.append(model)
+        for obj in objects:
+            if obj.kind in {"class", "function"}:
+                seen.setdefault(obj.canonical, obj.path)
+        for model in models:
+            seen.setdefault(model.canonical, model.path)
+        result.append(
+            dataclasses.replace(
+                inv, objects=tuple(objects), models=tuple(models), aliases=tuple(aliases)
+            )
+        )
+    return result

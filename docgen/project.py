@@ -16,7 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kubeflow_devtools.docgen.grammar import NAPOLEON_CUSTOM_SECTIONS, code_spans
-from kubeflow_devtools.docgen.inventory import ApiObject, Inventory, Model, ModelField
+from kubeflow_devtools.docgen.inventory import (
+    Alias,
+    ApiObject,
+    Inventory,
+    Model,
+    ModelField,
+    page_name,
+)
 
 TITLE = "Kubeflow SDK reference"
 
@@ -146,10 +153,10 @@ def object_page(obj: ApiObject) -> str:
     return f"# {md_escape(obj.name)}\n\n{_rst(body)}"
 
 
-def constants_page(inv: Inventory, constants: Sequence[ApiObject]) -> str:
-    """One page for the SDK's top-level constants."""
+def constants_page(package: str, constants: Sequence[ApiObject]) -> str:
+    """One page for the top-level constants of a package (the SDK's, or a subpackage's)."""
     body = "".join(f".. autodata:: {c.path}\n\n" for c in constants)
-    return f"# Constants\n\nConstants exported by `{inv.sdk.package}`.\n\n{_rst(body)}"
+    return f"# Constants\n\nConstants exported by `{package}`.\n\n{_rst(body)}"
 
 
 def field_entry(field: ModelField, targets: Mapping[str, str]) -> str:
@@ -192,8 +199,40 @@ def _toctree(pages: Sequence[str]) -> str:
     return _fence("toctree", "", [":hidden:", ":maxdepth: 1"], "\n".join(pages))
 
 
+_ROLES = {"class": "class", "function": "func", "module": "mod", "data": "data"}
+
+
+def _api_lists(
+    objects: Sequence[ApiObject],
+    types: Sequence[ApiObject],
+    models: Sequence[Model],
+    aliases: Sequence[Alias],
+) -> list[str]:
+    """The lists of an index page: classes, functions, modules, constants, data models (of a
+    subpackage; an SDK's generated models have an index of their own), re-exports and the
+    types signatures name."""
+    groups = [
+        ("Classes", [(_ROLES[o.kind], o.path, o.summary) for o in objects if o.kind == "class"]),
+        ("Functions", [("func", o.path, o.summary) for o in objects if o.kind == "function"]),
+        ("Modules", [("mod", o.path, o.summary) for o in objects if o.kind == "module"]),
+        ("Constants", [("data", o.path, o.summary) for o in objects if o.kind == "data"]),
+        ("Data models", [("class", m.path, m.summary) for m in models]),
+        (
+            "Re-exported",
+            [("obj", a.path, f"documented as `{a.target}`.") for a in aliases],
+        ),
+        ("Types in signatures", [("class", o.path, o.summary) for o in types]),
+    ]
+    lines: list[str] = []
+    for title, items in groups:
+        if items:
+            lines += [f"## {title}", "", _link_list(items)]
+    return lines
+
+
 def sdk_index(inv: Inventory, object_pages: Sequence[str], model_pages: Sequence[str]) -> str:
-    """The index page of one SDK: version, source link, and links to every page."""
+    """The index page of one SDK: version, source link, and links to every page (an SDK of
+    several subpackages: to the index page of each)."""
     sdk = inv.sdk
     lines = [f"# {md_escape(sdk.title)} {inv.version}", ""]
     dist = f"`{sdk.distribution}` {inv.version}, " if sdk.distribution else ""
@@ -202,31 +241,50 @@ def sdk_index(inv: Inventory, object_pages: Sequence[str], model_pages: Sequence
     if url:
         tag = sdk.tag.format(version=inv.version)
         lines += [f"Source: [{md_escape(tag)}]({url}).", ""]
-    roles = {"class": "class", "function": "func", "module": "mod", "data": "data"}
-    groups = [
-        ("Classes", [o for o in inv.objects if o.kind == "class"]),
-        ("Functions", [o for o in inv.objects if o.kind == "function"]),
-        ("Modules", [o for o in inv.objects if o.kind == "module"]),
-        ("Constants", [o for o in inv.objects if o.kind == "data"]),
-        ("Types in signatures", list(inv.types)),
-    ]
-    for heading, objs in groups:
-        if objs:
-            lines += [
-                f"## {heading}",
-                "",
-                _link_list((roles[o.kind], o.path, o.summary) for o in objs),
-            ]
+    if inv.groups:
+        lines += ["## Packages", ""]
+        for group, summary in inv.groups:
+            tail = f": {summary_markup(summary)}" if summary else ""
+            lines.append(f"- {{doc}}`{sdk.package}.{group} <{group}/index>`{tail}")
+        lines += ["", _toctree([f"{group}/index" for group, _ in inv.groups])]
+        return "\n".join(lines)
+    lines += _api_lists(inv.objects, inv.types, [], inv.aliases)
     if inv.models:
         package = f"{sdk.package}.{sdk.models}" if sdk.models else sdk.package
+        what = (
+            "generated models of `{}` (Kubernetes resources and their fields)"
+            if sdk.models
+            else "data models of `{}` (their fields)"
+        )
         lines += [
             "## Models",
             "",
-            f"The {len(inv.models)} generated models of `{package}` (Kubernetes resources and their"
-            " fields): {doc}`models <models/index>`.",
+            f"The {len(inv.models)} {what.format(package)}: {{doc}}`models <models/index>`.",
             "",
         ]
     lines.append(_toctree([*object_pages, *(["models/index"] if model_pages else [])]))
+    return "\n".join(lines)
+
+
+def group_index(inv: Inventory, group: str, summary: str) -> str:
+    """The index page of one subpackage of an SDK of several: its public names (re-exports
+    linked to where they are documented), its data models and the types its signatures name."""
+    package = f"{inv.sdk.package}.{group}"
+    # the subpackage as a module target: references to it resolve here, and "Edit this page"
+    # opens its __init__.py
+    lines = [f"# {md_escape(package)}", "", _rst(f".. py:module:: {package}"), ""]
+    if summary:
+        lines += [summary_markup(summary), ""]
+    objects = [o for o in inv.objects if o.group == group]
+    types = [o for o in inv.types if o.group == group]
+    models = [m for m in inv.models if m.group == group]
+    aliases = [a for a in inv.aliases if a.group == group]
+    lines += _api_lists(objects, types, models, aliases)
+    pages = [o.name for o in objects if o.kind != "data"]
+    if any(o.kind == "data" for o in objects):
+        pages.append("constants")
+    pages += [o.name for o in types] + [m.name for m in models]
+    lines.append(_toctree(pages))
     return "\n".join(lines)
 
 
@@ -238,7 +296,9 @@ def models_index(inv: Inventory, model_pages: Sequence[str]) -> str:
         "# Models",
         "",
         f"Models of `{package}`: the Kubernetes resources of {md_escape(sdk.title)} and their"
-        " fields, as attributes and as YAML/JSON keys.",
+        " fields, as attributes and as YAML/JSON keys."
+        if sdk.models
+        else f"Data models of `{package}` and their fields, as attributes and as keys.",
         "",
         _link_list(("class", m.path, m.summary) for m in inv.models),
         _toctree([page.removeprefix("models/") for page in model_pages]),
@@ -247,12 +307,15 @@ def models_index(inv: Inventory, model_pages: Sequence[str]) -> str:
 
 
 def object_docname(inv: Inventory, obj: ApiObject) -> str:
-    """The document of an object's page (its name in the SDK's folder)."""
-    return f"{inv.sdk.out_dir}/{obj.name}"
+    """The document of an object's page (its name in the SDK's, or its subpackage's, folder)."""
+    return page_name(inv.sdk, obj.group, obj.name)
 
 
 def model_docname(inv: Inventory, model: Model) -> str:
-    """The document of a model's page (its name in the SDK's ``models`` folder)."""
+    """The document of a model's page: in the SDK's ``models`` folder, or for an SDK of
+    several subpackages beside the objects of its subpackage."""
+    if model.group:
+        return page_name(inv.sdk, model.group, model.name)
     return f"{inv.sdk.out_dir}/models/{model.name}"
 
 
@@ -421,28 +484,33 @@ def render(
     for inv in inventories:
         for model in inv.models:
             targets.setdefault(model.name, model.path)
+            targets.setdefault(model.canonical.rpartition(".")[2], model.path)
     for inv in inventories:
         base = inv.sdk.out_dir
-        object_pages: list[str] = []
-        constants = [o for o in inv.objects if o.kind == "data"]
-        for obj in inv.objects:
-            if obj.kind == "data":
-                continue
-            files[f"{object_docname(inv, obj)}.md"] = object_page(obj)
-            object_pages.append(obj.name)
-        if constants:
-            files[f"{base}/constants.md"] = constants_page(inv, constants)
+        object_pages = [o.name for o in inv.objects if o.kind != "data"]
+        if any(o.kind == "data" and not o.group for o in inv.objects):
             object_pages.append("constants")
-        for obj in inv.types:
-            files[f"{object_docname(inv, obj)}.md"] = object_page(obj)
-            object_pages.append(obj.name)
+        object_pages += [o.name for o in inv.types]
+        for obj in (*inv.objects, *inv.types):
+            if obj.kind != "data":
+                files[f"{object_docname(inv, obj)}.md"] = object_page(obj)
+        for group in ["", *(g for g, _ in inv.groups)]:
+            constants = [o for o in inv.objects if o.kind == "data" and o.group == group]
+            package = f"{inv.sdk.package}.{group}" if group else inv.sdk.package
+            if constants:
+                files[f"{page_name(inv.sdk, group, 'constants')}.md"] = constants_page(
+                    package, constants
+                )
         model_pages = []
         for model in inv.models:
             files[f"{model_docname(inv, model)}.md"] = model_page(model, targets)
-            model_pages.append(f"models/{model.name}")
+            if not model.group:
+                model_pages.append(f"models/{model.name}")
         files[f"{base}/index.md"] = sdk_index(inv, object_pages, model_pages)
         if model_pages:
             files[f"{base}/models/index.md"] = models_index(inv, model_pages)
+        for group, summary in inv.groups:
+            files[f"{page_name(inv.sdk, group, 'index')}.md"] = group_index(inv, group, summary)
     return files
 
 

@@ -19,6 +19,7 @@ import ast
 import dataclasses
 import importlib
 import inspect
+import re
 import textwrap
 import typing
 from collections.abc import Iterator, Sequence
@@ -28,8 +29,14 @@ from typing import Any
 from kubeflow_devtools.docgen.inventory import (
     ApiObject,
     Inventory,
+    Model,
     canonical_name,
+    group_of,
+    is_openapi_model,
+    is_pydantic_model,
+    page_name,
     resolve_dotted,
+    sdk_model,
     summary_of,
 )
 
@@ -49,7 +56,7 @@ class SignatureType:
 
 def _callables(inv: Inventory) -> Iterator[tuple[str, Any]]:
     """``(public path, function)`` of every documented callable of an inventory."""
-    for obj in inv.objects:
+    for obj in (*inv.objects, *inv.types):
         members = obj.members if obj.kind == "module" else (obj,)
         for member in members:
             value = resolve_dotted(member.canonical) if member.kind != "data" else None
@@ -57,7 +64,8 @@ def _callables(inv: Inventory) -> Iterator[tuple[str, Any]]:
                 init = vars(value).get("__init__")
                 if inspect.isfunction(init):
                     yield member.path, init
-                for name, method in vars(value).items():
+                for name, attribute in vars(value).items():
+                    method = getattr(attribute, "__func__", attribute)  # static, class methods
                     if not name.startswith("_") and inspect.isfunction(method):
                         yield f"{member.path}.{name}", method
             elif inspect.isfunction(value):
@@ -150,8 +158,13 @@ def resolve(name: str, function: Any, mocked: list[str]) -> tuple[Any, str]:
 
 
 def _documentable(cls: type, top: str) -> bool:
+    """A class of the SDK's namespace, or a data model of a distribution it uses (the
+    ``kubeflow_katib_api`` model ``kubeflow.optimizer.Search`` returns); never Kubernetes'
+    (linked to its client's docs) or pydantic's own."""
     module = getattr(cls, "__module__", "") or ""
-    return module.split(".")[0] == top and not module.startswith("kubernetes")
+    if module.startswith(("kubernetes", "pydantic")):
+        return False
+    return module.split(".")[0] == top or is_openapi_model(cls) or is_pydantic_model(cls)
 
 
 def find(inventories: Sequence[Inventory], mocked: list[str]) -> list[SignatureType]:
@@ -184,34 +197,79 @@ def find(inventories: Sequence[Inventory], mocked: list[str]) -> list[SignatureT
     return list(dict.fromkeys(found))
 
 
+_DOTTED = re.compile(r"(?<![\w.])[A-Za-z_]\w*(?:\.\w+)+")
+
+
+def _field_types(inv: Inventory) -> Iterator[SignatureType]:
+    """The data models the fields of another distribution's models name (``kfp_server_api``'s
+    ``V2beta1Run`` has ``run_details: V2beta1RunDetails``), as if a signature of the SDK
+    named them (only for their pages: no signature links to them)."""
+    top = inv.sdk.package.split(".")[0]
+    for model in inv.models:
+        if model.canonical.startswith(top + "."):
+            continue  # the SDK's own: their field types are the SDK's (or Kubernetes')
+        owner = f"{inv.sdk.package}.{model.group}.{model.name}" if model.group else model.path
+        for field in model.fields:
+            for name in _DOTTED.findall(field.type):
+                cls = resolve_dotted(name)
+                if is_openapi_model(cls) or is_pydantic_model(cls):
+                    yield SignatureType(owner, name, canonical_name(cls))
+
+
 def add_pages(
     inventories: Sequence[Inventory],
 ) -> tuple[list[Inventory], list[SignatureType], list[str]]:
     """The inventories with a page for every class their signatures name that none documents
     (in the first SDK naming it), every signature type found (for links and defects), and the
-    modules mocked to import them (autodoc must mock them too)."""
+    modules mocked to import them (autodoc must mock them too).
+
+    The signatures of the classes given a page are read too, and the fields of the models of
+    other distributions, until no new class is found (``TrainerClient.get_job`` returns
+    ``TrainJob``, whose ``steps`` are a list of ``Step``)."""
     mocked: list[str] = []
-    found = find(inventories, mocked)
+    result = list(inventories)
+    found: list[SignatureType] = []
     documented: set[str] = set()
     pages: set[str] = set()
     for inv in inventories:
         documented |= set(inv.canonical_map())
-        pages |= {f"{inv.sdk.out_dir}/{o.name}" for o in inv.objects}
-    result = []
-    for inv in inventories:
-        added: list[ApiObject] = []
-        for item in found:
-            if item.canonical is None or item.canonical in documented:
-                continue
-            if not item.owner.startswith(inv.sdk.package + "."):
-                continue
-            cls = resolve_dotted(item.canonical)
-            name = item.canonical.rpartition(".")[2]
-            if cls is None or f"{inv.sdk.out_dir}/{name}" in pages:
-                continue
-            documented.add(item.canonical)
-            pages.add(f"{inv.sdk.out_dir}/{name}")
-            summary = summary_of(cls)
-            added.append(ApiObject(name, item.canonical, "class", item.canonical, (), summary))
-        result.append(dataclasses.replace(inv, types=tuple(added)) if added else inv)
+        pages |= {page_name(inv.sdk, o.group, o.name) for o in (*inv.objects, *inv.types)}
+        pages |= {page_name(inv.sdk, m.group, m.name) for m in inv.models}
+    for _ in range(20):  # each round reads the classes the round before added
+        new = [t for t in find(result, mocked) if t not in found]
+        found += new
+        added_any = False
+        for index, inv in enumerate(result):
+            added: list[ApiObject] = []
+            models: list[Model] = []
+            groups = [g for g, _ in inv.groups]
+            for item in [*new, *_field_types(inv)]:
+                if item.canonical is None or item.canonical in documented:
+                    continue
+                if not item.owner.startswith(inv.sdk.package + "."):
+                    continue
+                cls = resolve_dotted(item.canonical)
+                name = item.canonical.rpartition(".")[2]
+                group = group_of(inv.sdk, groups, item.canonical.rpartition(".")[0])
+                group = group or group_of(inv.sdk, groups, item.owner)
+                if cls is None or page_name(inv.sdk, group, name) in pages:
+                    continue
+                documented.add(item.canonical)
+                pages.add(page_name(inv.sdk, group, name))
+                if not item.canonical.startswith(inv.sdk.package.split(".")[0] + "."):
+                    # a model of another distribution: its fields, as the SDK's own models
+                    model = sdk_model(inv.sdk, cls, item.canonical)
+                    models.append(dataclasses.replace(model, group=group))
+                    continue
+                summary = summary_of(cls)
+                added.append(
+                    ApiObject(name, item.canonical, "class", item.canonical, (), summary, group)
+                )
+            if added or models:
+                result[index] = dataclasses.replace(
+                    inv, types=(*inv.types, *added), models=(*inv.models, *models)
+                )
+                added_any = True
+        if not added_any:
+            break
     return result, found, sorted(mocked)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from kubeflow_devtools.atomic import write_atomic
 from kubeflow_devtools.cli import ArgumentParser, guard
-from kubeflow_devtools.docgen.config import DEFAULTS, SdkConfig, load_config
+from kubeflow_devtools.docgen.config import DEFAULTS, SdkConfig, default_sdks, load_config
 from kubeflow_devtools.docgen.lint.engine import LintReport, lint
 from kubeflow_devtools.docgen.lint.model import Problem
 from kubeflow_devtools.docgen.lint.report import RENDERERS
@@ -25,7 +25,17 @@ from kubeflow_devtools.ratchet import absorbed, load_entries
 def sdk_target(sdk: SdkConfig) -> tuple[str, tuple[str, ...] | None]:
     """What lints a built-in SDK: its package and configured public API (as ``docgen build``
     documents it; the generated models are not linted: their docstrings are machine output)."""
-    return sdk.package, sdk.api_paths or None
+    paths = tuple(path for path in sdk.api_paths if not path.endswith(".*"))
+    return sdk.package, paths or None
+
+
+def sdk_targets(sdk: SdkConfig) -> list[tuple[str, tuple[str, ...] | None]]:
+    """:func:`sdk_target`, and each subpackage whose every public name the SDK documents
+    (``"trainer.*"`` in its ``api``: ``kubeflow.trainer`` and its ``__all__``)."""
+    subpackages = [path[:-2] for path in sdk.api_paths if path.endswith(".*")]
+    package, paths = sdk_target(sdk)
+    whole: list[tuple[str, tuple[str, ...] | None]] = [(sub, None) for sub in subpackages]
+    return [(package, paths), *whole] if paths or not subpackages else whole
 
 
 def build_parser(prog: str = "docgen lint") -> argparse.ArgumentParser:
@@ -118,10 +128,10 @@ def run_lint(args: argparse.Namespace, parser: argparse.ArgumentParser) -> LintR
     if unknown:
         parser.error(f"unknown SDK {unknown[0]!r} (known: {', '.join(sdks)})")
     settings = with_options(load_settings(Path.cwd(), args.config), args.select, args.ignore)
-    jobs = [sdk_target(sdks[s]) for s in args.sdks]
+    jobs = [job for s in args.sdks for job in sdk_targets(sdks[s])]
     jobs += [(package, None) for package in args.package]
-    if not jobs:
-        jobs = [sdk_target(sdk) for sdk in DEFAULTS.values()]
+    if not jobs and not args.sdks:  # the enabled SDKs that are installed, as docgen build
+        jobs = [job for sdk in default_sdks(sdks)[0] for job in sdk_targets(sdk)]
     search = args.search_path or None
     report = LintReport(show_baselined=args.show_baselined)
     rules = settings.rules()

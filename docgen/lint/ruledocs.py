@@ -33,11 +33,13 @@ docgen lint [SDK ...] [--package NAME] [--recursive]
 python -m kubeflow_devtools.docgen.lint ...        # the same
 ```
 
-- `SDK`: a built-in SDK of `docgen.config`, `katib` or `training`: the public API configured
-  there, which `docgen build` documents (`kubeflow.katib`: `KatibClient`, `TrainerResources`,
-  `report_metrics`, `search`; `kubeflow.training`: `TrainingClient`; constants are not
-  linted). The generated OpenAPI models are not linted: their docstrings are machine output.
-  With no SDK and no `--package`, both are linted.
+- `SDK`: a built-in SDK of `docgen.config`, `katib`, `training` or `kubeflow`: the public API
+  configured there, which `docgen build` documents (`kubeflow.katib`: `KatibClient`,
+  `TrainerResources`, `report_metrics`, `search`; `kubeflow.training`: `TrainingClient`;
+  `kubeflow`: the `__all__` of each of its subpackages; constants are not linted). The
+  generated OpenAPI models are not linted: their docstrings are machine output. With no SDK
+  and no `--package`, the built-ins that are installed are linted (the legacy Katib and
+  Training SDKs, or the unified `kubeflow` SDK: they never share an environment).
 - `--package NAME`: any package: its `__all__`, else its public top-level names; `--recursive`
   walks every public module too (this project lints itself that way in `tox -e lint`).
 - Exit codes: 0 clean, 1 problems (not in the baseline), 2 usage or input error (an unknown

@@ -121,6 +121,8 @@ def locate(sdk: Mapping[str, str], module_name: str, fullname: str) -> SourceLoc
         rel = Path(filename).resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return None  # defined outside the SDK (a dependency)
+    if not rel.startswith(sdk["package"].split(".")[0] + "/"):
+        return None  # a dependency installed beside it (kfp, which kubeflow.pipelines exports)
     prefix = sdk.get("source_root", "").strip("/")
     path = f"{prefix}/{rel}" if prefix else rel
     end = start + max(len(lines), 1) - 1

@@ -93,6 +93,89 @@ def convert_fences(lines: Sequence[str], report: Callable[[str, str], None]) -> 
     return out
 
 
+def _looks_like_code(block: Sequence[str]) -> bool:
+    """Whether a paragraph (dedented) is Python code rather than prose: it parses, and it is
+    more than a bare phrase (an assignment, a call, an import, a literal or a comment)."""
+    text = "\n".join(block)
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return False
+    if not tree.body:  # only comments
+        return all(line.lstrip().startswith("#") for line in block if line.strip())
+    return any(not isinstance(node, ast.Expr) or not isinstance(node.value, ast.Name)
+               for node in tree.body)  # fmt: skip
+
+
+def examples_as_code(lines: Sequence[str]) -> list[str]:
+    """Unfenced Python code in a Google ``Example:``/``Examples:`` section as a ``code-block``.
+
+    Google style writes an example as code indented under the section title, without a fence
+    or ``::`` (``kubeflow.hub.StorageConfig``, ``kubeflow.spark.Annotations``); napoleon would
+    pass it on as paragraphs, and RST reads its indentation as definition lists and quotes.
+    Paragraphs of the section (blank-line separated, at the section's indentation) that parse
+    as Python become one code block, blank lines between them kept; prose, doctest
+    (``>>>``) and directives (fences converted before) are left as they are.
+    """
+    out = list(lines)
+    mask = literal_mask(out)
+    i = 0
+    while i < len(out):
+        title = section_title(out[i]) if not mask[i] else None
+        if title is None or title[2] != "examples":
+            i += 1
+            continue
+        end = i + 1
+        while end < len(out) and (not out[end].strip() or _indent(out[end]) > title[0]):
+            end += 1
+        body = [k for k in range(i + 1, end) if out[k].strip()]
+        if not body:
+            i = end
+            continue
+        base = min(_indent(out[k]) for k in body)
+        paragraphs: list[tuple[int, int]] = []
+        k = i + 1
+        while k < end:
+            if not out[k].strip():
+                k += 1
+                continue
+            start = k
+            while k < end and out[k].strip():
+                k += 1
+            paragraphs.append((start, k))
+        code = [
+            _indent(out[a]) == base
+            and not mask[a]
+            and not out[a].lstrip().startswith(">>>")
+            and _looks_like_code([line[base:] for line in out[a:b]])
+            for a, b in paragraphs
+        ]
+        replaced: list[str] = out[: i + 1]
+        n = 0
+        while n < len(paragraphs):
+            a, b = paragraphs[n]
+            gap = out[(paragraphs[n - 1][1] if n else i + 1) : a]
+            if not code[n]:
+                replaced += [*gap, *out[a:b]]
+                n += 1
+                continue
+            last = n
+            while last + 1 < len(paragraphs) and code[last + 1]:
+                last += 1
+            block = out[a : paragraphs[last][1]]
+            if replaced[-1].strip():
+                replaced.append("")
+            replaced += [" " * base + ".. code-block:: python", ""]
+            replaced += [" " * (base + 3) + line[base:] if line.strip() else "" for line in block]
+            replaced.append("")
+            n = last + 1
+        tail = out[paragraphs[-1][1] : end]
+        out = [*replaced, *tail, *out[end:]]
+        mask = literal_mask(out)
+        i = len(replaced) + len(tail)
+    return out
+
+
 def literal_mask(lines: Sequence[str]) -> list[bool]:
     """Which lines are literal content (directive bodies, ``::`` blocks), left untouched."""
     mask = [False] * len(lines)
@@ -197,7 +280,12 @@ def fix_indentation(lines: Sequence[str], report: Callable[[str, str], None]) ->
             mask = literal_mask(out)
             i = j + 2
             continue
-        if prev.rstrip().endswith(":"):
+        if prev.rstrip().endswith(":") and LIST_ITEM.match(out[i]):
+            # A list under the line introducing it ("Supported backends:" then "- Kubernetes"):
+            # a hanging indent, read as the list it is (a literal block would show the dashes).
+            for k in range(i, j):
+                out[k] = " " * base + out[k][depth:]
+        elif prev.rstrip().endswith(":"):
             out[i - 1] = prev.rstrip() + ":"
             block = out[i:j]
             out[i:j] = ["", *block, ""]
@@ -348,6 +436,7 @@ def normalize(lines: Sequence[str], name: str) -> tuple[list[str], list[Defect]]
 
     result = [strip_noqa(line) for line in lines]
     result = convert_fences(result, report)
+    result = examples_as_code(result)
     result = fix_indentation(result, report)
     result = blank_lines_around_directives(result, report)
     result = convert_inline_code(result, report)

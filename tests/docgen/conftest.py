@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,9 +14,11 @@ import pytest
 
 from kubeflow_devtools.docgen.build import BuildResult, build
 from kubeflow_devtools.docgen.cli import main
-from kubeflow_devtools.docgen.config import DEFAULTS, adhoc_sdk
+from kubeflow_devtools.docgen.config import KATIB, TRAINING, adhoc_sdk
+from tests.docgen import kubeflow_env
 from tests.docgen.helpers import SDK_FORMATS
 from tests.docgen.hugo_helpers import problems, run_hugo, snapshot
+from tests.docgen.kubeflow_env import PublicName
 from tests.docgen.real_site import copy_real_site
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -34,7 +37,7 @@ def sdk_site(sdk_out: Path) -> BuildResult:
     """Build the real references of both default SDKs (HTML and Hugo pages), warnings as
     errors, nitpicky."""
     return build(
-        list(DEFAULTS.values()),
+        [KATIB, TRAINING],
         sdk_out,
         nitpicky=True,
         warnings_as_errors=True,
@@ -111,3 +114,52 @@ def kubeflow_website(tmp_path_factory: pytest.TempPathFactory) -> PublishedWebsi
 
 PUBLISHED = ("katib", "training", "hugosdk")
 """What the session publishes into the real website."""
+
+
+@dataclass(frozen=True)
+class KubeflowBuild:
+    """``docgen build kubeflow --format all`` in an environment with only the unified SDK.
+
+    Attributes:
+        python: That environment's Python.
+        out: The build's ``--out``.
+        result: The command's exit code and output.
+        names: Every public name of trainer, optimizer, hub, spark and pipelines, read from
+            their ``__all__`` in that environment.
+    """
+
+    python: Path
+    out: Path
+    result: subprocess.CompletedProcess[str]
+    names: list[PublicName]
+
+
+@pytest.fixture(scope="session")
+def kubeflow_build(tmp_path_factory: pytest.TempPathFactory) -> KubeflowBuild:
+    """The unified SDK's reference, built once a session in an environment of its own."""
+    python = kubeflow_env.create()
+    out = tmp_path_factory.mktemp("kubeflow-reference")
+    result = kubeflow_env.run_docgen(
+        python, "build", "kubeflow", "--format", "all", "--out", str(out), "-q", cwd=out
+    )
+    return KubeflowBuild(python, out, result, kubeflow_env.public_names(python))
+
+
+@pytest.fixture(scope="session")
+def kubeflow_website_build(
+    kubeflow_build: KubeflowBuild, tmp_path_factory: pytest.TempPathFactory
+) -> PublishedWebsite:
+    """``docgen publish kubeflow`` (reusing the build) into a copy of the real website, then
+    Hugo on it."""
+    root = copy_real_site(tmp_path_factory.mktemp("kubeflow-sdk-website") / "site", npm=True)
+    before = snapshot(root / "content")
+    published = kubeflow_env.run_docgen(
+        kubeflow_build.python, "publish", "kubeflow", "--website", str(root),
+        "--out", str(kubeflow_build.out), "-q", cwd=kubeflow_build.out,
+    )  # fmt: skip
+    assert published.returncode == 0, published.stdout + published.stderr
+    result = run_hugo(root)
+    return PublishedWebsite(
+        root, kubeflow_build.out, kubeflow_build.out, before, published.returncode,
+        result.returncode, problems(result),
+    )  # fmt: skip

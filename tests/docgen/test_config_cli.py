@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import subprocess
 import sys
@@ -11,7 +12,13 @@ from pathlib import Path
 import pytest
 
 from kubeflow_devtools.docgen.cli import main
-from kubeflow_devtools.docgen.config import DEFAULTS, ConfigError, adhoc_sdk, load_config
+from kubeflow_devtools.docgen.config import (
+    DEFAULTS,
+    ConfigError,
+    adhoc_sdk,
+    default_sdks,
+    load_config,
+)
 
 
 def test_defaults_name_both_sdks() -> None:
@@ -137,6 +144,7 @@ def test_enabled_sdks_that_are_installed_are_built_by_default(
     SDKs next to the unified ``kubeflow`` one) is skipped with a note, not a failed import."""
     (tmp_path / "docgen.toml").write_text(
         "[sdk.katib]\nenabled = false\n[sdk.training]\nenabled = false\n"
+        "[sdk.kubeflow]\nenabled = false\n"
         '[sdk.fix]\npackage = "fixturesdk"\n'
         '[sdk.gone]\npackage = "nosuchsdk"\ndistribution = "no-such-distribution-here"\n'
     )
@@ -148,6 +156,7 @@ def test_enabled_sdks_that_are_installed_are_built_by_default(
     assert (out / "html" / "fix" / "Client.html").is_file()
     (tmp_path / "docgen.toml").write_text(
         "[sdk.katib]\nenabled = false\n[sdk.training]\nenabled = false\n"
+        "[sdk.kubeflow]\nenabled = false\n"
         '[sdk.gone]\npackage = "nosuchsdk"\ndistribution = "no-such-distribution-here"\n'
     )
     assert main(["build", "--root", str(tmp_path), "--out", str(out), "-q"]) == 2
@@ -156,6 +165,49 @@ def test_enabled_sdks_that_are_installed_are_built_by_default(
         "docgen: error: no configured SDK is installed: gone (no-such-distribution-here); "
         "install one or use --package"
     )
+    website = ["publish", "--root", str(tmp_path), "--website", str(tmp_path), "-q"]
+    assert main(website) == 2  # publish takes the same SDKs (here: none), one line
+    assert capsys.readouterr().err == (
+        "docgen publish: error: no configured SDK is installed: gone "
+        "(no-such-distribution-here); install one or use --package\n"
+    )
     (tmp_path / "docgen.toml").write_text("[sdk.katib]\nenabled = 1\n")
     assert main(["build", "--root", str(tmp_path), "--out", str(out), "-q"]) == 2
     assert "'enabled' must be true or false" in capsys.readouterr().err
+
+
+def test_the_built_ins_installed_here_are_the_default() -> None:
+    """The legacy Katib and Training SDKs and the unified kubeflow SDK never share an
+    environment: with no SDK named, docgen builds the family installed here, skips the other."""
+    chosen, missing = default_sdks(DEFAULTS)
+    present = {sdk.id for sdk in DEFAULTS.values() if _distribution_installed(sdk.distribution)}
+    assert {sdk.id for sdk in chosen} == present
+    assert {sdk.id for sdk in missing} == set(DEFAULTS) - present
+    assert present in ({"katib", "training"}, {"kubeflow"})
+
+
+def _distribution_installed(name: str | None) -> bool:
+    try:
+        importlib.metadata.distribution(str(name))
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    return True
+
+
+def test_the_unified_sdk_is_built_in() -> None:
+    kubeflow = DEFAULTS["kubeflow"]
+    assert (kubeflow.distribution, kubeflow.package) == ("kubeflow", "kubeflow")
+    assert kubeflow.repository == "https://github.com/kubeflow/sdk"
+    assert kubeflow.tag.format(version="0.5.0") == "0.5.0"  # releases/tag/0.5.0 upstream
+    assert load_config(Path("/nonexistent"))["kubeflow"] == kubeflow
+
+
+def test_a_package_documented_ad_hoc_shows_its_distribution_version() -> None:
+    """``--package kubeflow.trainer`` is titled with kubeflow's version, not "unknown"."""
+    import yaml
+
+    from kubeflow_devtools.docgen.inventory import distribution_of, installed_version
+
+    assert distribution_of("yaml") == "PyYAML"
+    assert installed_version(adhoc_sdk("yaml"), yaml) == importlib.metadata.version("PyYAML")
+    assert distribution_of("no_such_package_here") is None

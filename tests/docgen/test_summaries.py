@@ -54,7 +54,7 @@ def descriptions(site: BuildResult, sdk: str) -> dict[str, str]:
     return {rel: unescape(page["front"].get("description", "")) for rel, page in pages.items()}
 
 
-@pytest.mark.parametrize("sdk", sorted(DEFAULTS))
+@pytest.mark.parametrize("sdk", ["katib", "training"])
 def test_index_summary_is_the_hugo_description(sdk_site: BuildResult, sdk: str) -> None:
     summaries = index_summaries(sdk_site, sdk)
     described = descriptions(sdk_site, sdk)
