@@ -15,12 +15,10 @@ without a ``canonical`` path, which the build reports as a defect of the signatu
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import importlib
 import inspect
 import re
-import textwrap
 import typing
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -39,6 +37,7 @@ from kubeflow_devtools.docgen.inventory import (
     sdk_model,
     summary_of,
 )
+from kubeflow_devtools.docgen.local_imports import local_import_module
 
 
 @dataclass(frozen=True)
@@ -115,18 +114,10 @@ def import_mocking(module: str, mocked: list[str]) -> Any:
 def _local_import(function: Any, name: str) -> str | None:
     """The module a ``from M import name`` statement in the function's own body imports from."""
     try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
-    except (OSError, TypeError, SyntaxError):
+        source = inspect.getsource(function)
+    except (OSError, TypeError):
         return None
-    for node in ast.walk(tree):
-        if (
-            isinstance(node, ast.ImportFrom)
-            and node.module
-            and node.level == 0
-            and any((alias.asname or alias.name) == name for alias in node.names)
-        ):
-            return node.module
-    return None
+    return local_import_module(source, name)
 
 
 _UNRESOLVED = object()

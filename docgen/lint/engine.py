@@ -7,9 +7,7 @@ dependencies.
 
 from __future__ import annotations
 
-import ast
 import sys
-import textwrap
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +19,7 @@ from kubeflow_devtools.docgen.lint.docstrings import parse_google
 from kubeflow_devtools.docgen.lint.model import LintObject, Problem
 from kubeflow_devtools.docgen.lint.rules import RULES
 from kubeflow_devtools.docgen.lint.settings import marked
+from kubeflow_devtools.docgen.local_imports import local_import_module
 from kubeflow_devtools.errors import ToolError
 
 SKIPPED_MODULE_SUFFIXES = ("_test", "_tests", "_pb2", "_pb2_grpc")
@@ -261,18 +260,11 @@ def _annotation_names(function: Any) -> Iterator[Any]:
 def _imported_in_body(function: Any, name: str) -> str | None:
     """``M.name`` when the function's own body says ``from M import name``."""
     try:
-        tree = ast.parse(textwrap.dedent(str(function.source)))
-    except (SyntaxError, OSError, ValueError, AttributeError, griffe.BuiltinModuleError):
+        source = str(function.source)
+    except (OSError, ValueError, AttributeError, griffe.BuiltinModuleError):
         return None
-    for node in ast.walk(tree):
-        if (
-            isinstance(node, ast.ImportFrom)
-            and node.module
-            and node.level == 0
-            and any((alias.asname or alias.name) == name for alias in node.names)
-        ):
-            return f"{node.module}.{name}"
-    return None
+    module = local_import_module(source, name)
+    return f"{module}.{name}" if module else None
 
 
 def _find_class(path: str, search_paths: list[str] | None, loaded: dict[str, Any]) -> Any | None:
