@@ -26,6 +26,7 @@ from kubeflow_devtools.docgen.sphinxext import (
     defaults,
     defects,
     models,
+    navigation,
     normalize,
     truth,
     xref,
@@ -191,4 +192,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     defects.setup(app)
     defaults.setup(app)
     xref.setup(app)
+    navigation.setup(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

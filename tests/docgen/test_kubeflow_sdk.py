@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import subprocess
 from collections import Counter
 from pathlib import Path
 
@@ -170,3 +171,22 @@ def test_a_subpackage_page_edits_its_init(kubeflow_build: KubeflowBuild) -> None
     front = pages["pages"]["optimizer/_index.md"]["front"]
     assert front["title"] == "kubeflow.optimizer"
     assert front["path_base_for_github_subdir"]["to"] == "0.5.0/kubeflow/optimizer/__init__.py#L1"
+
+
+def test_the_navigation_made_once_per_folder_is_sphinx_and_furo_s_own(
+    kubeflow_build: KubeflowBuild, tmp_path: Path
+) -> None:
+    # docgen/sphinxext/navigation.py serves furo's sidebar from one tree per folder: the same
+    # generated project, built with it off, must give every page byte for byte
+    source = kubeflow_build.out / ".cache" / "src"
+    plain = tmp_path / "html"
+    command = [str(kubeflow_build.python), "-m", "sphinx", "-b", "html", "-q", "-d",
+               str(tmp_path / "doctrees"), "-D", "docgen_fast_navigation=0", str(source),
+               str(plain)]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, check=False, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    pages = sorted(p.relative_to(plain).as_posix() for p in plain.rglob("*.html"))
+    assert len(pages) > 100
+    built = _html(kubeflow_build)
+    differ = [p for p in pages if (plain / p).read_bytes() != (built / p).read_bytes()]
+    assert differ == []

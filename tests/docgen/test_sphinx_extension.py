@@ -156,6 +156,25 @@ def test_the_build_with_docgen_documents_what_the_shipped_one_did(sdk_docs: SdkD
     assert all((sdk_docs.with_docgen.html / page).is_file() for page in pages)
 
 
+def _sidebar(page: Path) -> str:
+    tree = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select_one(
+        ".sidebar-tree"
+    )
+    assert isinstance(tree, Tag), page
+    return str(tree)
+
+
+def test_furo_s_navigation_is_unchanged_on_every_page(sdk_docs: SdkDocs) -> None:
+    # the extension makes furo's tree once per folder (docgen/sphinxext/navigation.py): every
+    # page's sidebar must be the shipped build's, in every folder of the project
+    shipped = sdk_docs.shipped.html
+    pages = [p.relative_to(shipped) for p in shipped.rglob("*.html")]
+    pages = [p for p in pages if not p.as_posix().startswith(_GENERATED)]
+    assert len({p.parent for p in pages}) > 3
+    differ = [p for p in pages if _sidebar(shipped / p) != _sidebar(sdk_docs.with_docgen.html / p)]
+    assert differ == []
+
+
 def _docstring_problems(output: str) -> list[str]:
     return [line for line in output.splitlines() if ":docstring of " in line]
 
