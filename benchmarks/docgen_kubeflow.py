@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -132,10 +133,12 @@ def main() -> int:
         cold_times: list[float] = []
         for run in range(args.repeat):  # interleaved: both see the same machine
             own_html = root / f"sdk-html-{run}"
+            out = root / f"docgen-{run}"
+            for stale in (own_html, out):  # cold on both sides, also in a kept --keep folder
+                shutil.rmtree(stale, ignore_errors=True)
             own, _ = timed([python, "-m", "sphinx", "-b", "html", "-q", str(docs), str(own_html)],
                            root, env)  # fmt: skip
             own_times.append(own)
-            out = root / f"docgen-{run}"
             docgen = [python, "-m", "kubeflow_devtools.docgen.cli", "build", "kubeflow", "-q"]
             cold, _ = timed([*docgen, "--out", str(out)], root, env)
             cold_times.append(cold)
