@@ -123,7 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run() -> None:
     """Console-script entry point: exit with :func:`main`'s code, no traceback on Ctrl-C."""
-    entry_point(main, "docgen")
+    entry_point(main, "docgen", hard=True)
 
 
 def _built(

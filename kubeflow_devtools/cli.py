@@ -7,9 +7,11 @@ Exit codes everywhere: 0 clean, 1 problems found, 2 usage or input error; 130 in
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable
 from types import FrameType
 from typing import NoReturn, TextIO
@@ -81,7 +83,35 @@ def guard(prog: str, body: Callable[[], int], stderr: TextIO | None = None) -> i
     return USAGE_ERROR
 
 
-def entry_point(main: Callable[[], int], prog: str | None = None) -> NoReturn:
+def hard_exit(code: int) -> NoReturn:
+    """End the process with ``code`` without the interpreter's teardown.
+
+    Freeing every object of a process that imported an SDK and ran Sphinx takes more than a
+    second (1.4 s after ``docgen build kubeflow``, a tenth of the build); mypy's ``hard_exit``
+    skips it the same way. What an ordinary exit does that matters still happens, in its order:
+    the ``atexit`` functions run (logging's flush, ``weakref.finalize`` clean-ups), then standard
+    output and error are flushed. With another thread still running, it is an ordinary exit
+    (which waits for the thread). A closed output pipe found by the flush exits 1.
+
+    Args:
+        code: The exit code.
+    """
+    if threading.active_count() > 1:
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BrokenPipeError:
+            code = code or 1
+        except (OSError, ValueError, AttributeError):  # closed or replaced by something odd
+            pass
+    os._exit(code)
+
+
+def entry_point(
+    main: Callable[[], int], prog: str | None = None, *, hard: bool = False
+) -> NoReturn:
     """Console-script entry point: exit with ``main()``'s code, never with a traceback.
 
     Ctrl-C (SIGINT) exits 130 and SIGTERM 143, each after one ``PROG: interrupted`` line: both
@@ -91,6 +121,8 @@ def entry_point(main: Callable[[], int], prog: str | None = None) -> NoReturn:
     Args:
         main: The command; returns its exit code.
         prog: The command's name in the interruption line (default: the program's file name).
+        hard: End the process with :func:`hard_exit` (a console script's own process), not
+            with :class:`SystemExit` (which a caller in the same process can catch).
     """
     name = prog or os.path.basename(sys.argv[0])
     previous = signal.signal(signal.SIGTERM, _terminate)
@@ -106,4 +138,6 @@ def entry_point(main: Callable[[], int], prog: str | None = None) -> NoReturn:
         code = 1
     finally:
         signal.signal(signal.SIGTERM, previous)
+    if hard:
+        hard_exit(code)
     sys.exit(code)

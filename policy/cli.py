@@ -449,4 +449,4 @@ def _diff_side(
 
 def run() -> None:
     """Console-script entry point: exit with :func:`main`'s code, no traceback on Ctrl-C."""
-    entry_point(main)
+    entry_point(main, hard=True)

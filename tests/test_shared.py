@@ -6,6 +6,8 @@ import io
 import os
 import signal
 import socket
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -154,6 +156,52 @@ def test_entry_point_turns_sigterm_into_an_exception(capsys: pytest.CaptureFixtu
     assert cleaned == [True]
     assert capsys.readouterr().err == "tool: interrupted (SIGTERM)\n"
     assert signal.getsignal(signal.SIGTERM) == before
+
+
+_HARD_EXIT = """
+import atexit, sys, threading, time
+from kubeflow_devtools.cli import entry_point
+
+class Teardown:
+    def __del__(self):
+        print("torn down", flush=True)
+
+kept = Teardown()  # freed by the interpreter's teardown, which a hard exit skips
+atexit.register(lambda: print("atexit ran", file=sys.stderr))
+
+def main():
+    if sys.argv[1] == "thread":  # a thread still working: an ordinary exit waits for it
+        threading.Thread(target=lambda: (time.sleep(0.3), print("thread done"))).start()
+    if sys.argv[1] == "pipe":
+        sys.stdout.close()
+        return 0
+    print("x" * 200_000)  # still in the buffer when the process ends
+    return 3
+
+entry_point(main, "tool", hard=True)
+"""
+
+
+@pytest.mark.parametrize(
+    ("case", "code", "lines"),
+    [
+        ("plain", 3, ["x" * 200_000]),
+        ("thread", 3, ["x" * 200_000, "thread done", "torn down"]),
+    ],
+)
+def test_a_hard_exit_skips_only_the_teardown(case: str, code: int, lines: list[str]) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", _HARD_EXIT, case], capture_output=True, text=True, check=False
+    )
+    assert (result.returncode, result.stderr) == (code, "atexit ran\n")
+    assert result.stdout.splitlines() == lines
+
+
+def test_a_hard_exit_after_the_command_closed_its_output() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", _HARD_EXIT, "pipe"], capture_output=True, text=True, check=False
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "atexit ran\n")
 
 
 def test_an_os_error_without_a_file_is_its_reason() -> None:
