@@ -38,6 +38,7 @@ from kubeflow_devtools.docgen.inventory import (
     summary_of,
 )
 from kubeflow_devtools.docgen.local_imports import local_import_module
+from kubeflow_devtools.docgen.sources import source
 
 
 @dataclass(frozen=True)
@@ -113,11 +114,8 @@ def import_mocking(module: str, mocked: list[str]) -> Any:
 
 def _local_import(function: Any, name: str) -> str | None:
     """The module a ``from M import name`` statement in the function's own body imports from."""
-    try:
-        source = inspect.getsource(function)
-    except (OSError, TypeError):
-        return None
-    return local_import_module(source, name)
+    text = source(function)
+    return local_import_module(text, name) if text is not None else None
 
 
 _UNRESOLVED = object()

@@ -19,6 +19,7 @@ from typing import Any
 from kubeflow_devtools.docgen.lint.docstrings import parse_google
 from kubeflow_devtools.docgen.lint.engine import lint_objects
 from kubeflow_devtools.docgen.lint.model import LintObject, Problem
+from kubeflow_devtools.docgen.sources import source_lines
 
 
 def own_docstring(obj: Any) -> str | None:
@@ -49,11 +50,8 @@ def _node(source: str) -> ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef 
 
 
 def _source(obj: Any) -> tuple[str, int] | None:
-    try:
-        lines, start = inspect.getsourcelines(obj)
-    except (OSError, TypeError):
-        return None
-    return "".join(lines), start
+    found = source_lines(obj)
+    return ("".join(found[0]), found[1]) if found is not None else None
 
 
 def _docstring_line(obj: Any, fallback: int) -> int:

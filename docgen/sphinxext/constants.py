@@ -12,6 +12,8 @@ import importlib
 import inspect
 import re
 
+from kubeflow_devtools.docgen.sources import source
+
 
 def is_type_docstring(obj: object, lines: list[str]) -> bool:
     """True when ``lines`` is just the docstring of ``obj``'s type (a constant's value is an
@@ -42,9 +44,10 @@ def type_line(obj: object) -> str:
 
 def _source(module_name: str) -> str | None:
     try:
-        return inspect.getsource(importlib.import_module(module_name))
+        module = importlib.import_module(module_name)
     except Exception:
         return None
+    return source(module)
 
 
 def comment_doc(module_name: str, name: str, depth: int = 3) -> list[str]:

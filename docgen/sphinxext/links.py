@@ -11,12 +11,13 @@ import ast
 import importlib
 import inspect
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from kubeflow_devtools.docgen.inventory import resolve_dotted
+from kubeflow_devtools.docgen.sources import source_lines
 
 LinkResolver = Callable[[str, Mapping[str, Any]], "str | None"]
 
@@ -67,15 +68,14 @@ def _lookup(module_name: str, fullname: str) -> Any:
     return inspect.unwrap(obj) if callable(obj) else obj
 
 
-def _docstring_line(obj: Any, lines: list[str], start: int) -> int:
+def _docstring_line(obj: Any, lines: Sequence[str], start: int) -> int:
     """The line of ``obj``'s docstring (a class without one: its own ``__init__``'s)."""
     if inspect.isclass(obj) and not obj.__dict__.get("__doc__") and "__init__" in vars(obj):
         init = inspect.unwrap(vars(obj)["__init__"])
-        try:
-            init_lines, init_start = inspect.getsourcelines(init)
-        except (TypeError, OSError):
+        found = source_lines(init)
+        if found is None:
             return start
-        return _docstring_line(init, init_lines, init_start)
+        return _docstring_line(init, found[0], found[1])
     try:
         tree = ast.parse(textwrap.dedent("".join(lines)))
     except SyntaxError:
@@ -105,15 +105,15 @@ def locate(sdk: Mapping[str, str], module_name: str, fullname: str) -> SourceLoc
     obj = _lookup(module_name, fullname)
     if obj is None or not (inspect.ismodule(obj) or inspect.isclass(obj) or inspect.isroutine(obj)):
         return None
+    found = source_lines(obj)
     try:
         filename = inspect.getsourcefile(obj)
-        if inspect.ismodule(obj):
-            lines, start = inspect.getsourcelines(obj)[0], 1
-        else:
-            lines, start = inspect.getsourcelines(obj)
         package = importlib.import_module(sdk["package"])
     except (TypeError, OSError, ImportError):
         return None
+    if found is None:
+        return None
+    lines, start = found[0], 1 if inspect.ismodule(obj) else found[1]
     if filename is None or package.__file__ is None:
         return None
     root = Path(package.__file__).parents[len(sdk["package"].split("."))]
