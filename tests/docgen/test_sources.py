@@ -7,6 +7,7 @@ import importlib
 import inspect
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,7 @@ from kubeflow_devtools.docgen import sources
 from kubeflow_devtools.docgen.sources import source, source_lines
 
 
-def _module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> object:
+def _module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> Any:
     (tmp_path / f"{name}.py").write_text(
         'class Model:\n    """A model."""\n\n    def fit(self) -> int:\n        return 1\n'
     )
@@ -28,7 +29,7 @@ def test_the_same_lines_as_inspect_read_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     module = _module(tmp_path, monkeypatch, "sources_fixture_once")
-    model = module.Model  # type: ignore[attr-defined]
+    model = module.Model
     objects = (module, model, model.fit)
     expected = [(tuple(lines), start) for lines, start in map(inspect.getsourcelines, objects)]
     texts = [inspect.getsource(obj) for obj in objects]
@@ -54,7 +55,7 @@ def test_no_source_is_none() -> None:
 
 def test_an_object_is_not_kept_alive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     module = _module(tmp_path, monkeypatch, "sources_fixture_weak")
-    assert source_lines(module.Model) is not None  # type: ignore[attr-defined]
+    assert source_lines(module.Model) is not None
     before = len(sources._CACHE)
     del sys.modules["sources_fixture_weak"], module
     gc.collect()
