@@ -91,12 +91,14 @@ def hard_exit(code: int) -> NoReturn:
     skips it the same way. What an ordinary exit does that matters still happens, in its order:
     the ``atexit`` functions run (logging's flush, ``weakref.finalize`` clean-ups), then standard
     output and error are flushed. With another thread still running, it is an ordinary exit
-    (which waits for the thread). A closed output pipe found by the flush exits 1.
+    (which waits for the thread), and so it is under a profiler or debugger (``python -m
+    cProfile`` writes its figures after the program returns). A closed output pipe found by
+    the flush exits 1.
 
     Args:
         code: The exit code.
     """
-    if threading.active_count() > 1:
+    if threading.active_count() > 1 or sys.getprofile() or sys.gettrace():
         sys.exit(code)
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):

@@ -197,6 +197,18 @@ def test_a_hard_exit_skips_only_the_teardown(case: str, code: int, lines: list[s
     assert result.stdout.splitlines() == lines
 
 
+def test_a_hard_exit_is_an_ordinary_exit_under_a_profiler(tmp_path: Path) -> None:
+    script, figures = tmp_path / "command.py", tmp_path / "figures.prof"
+    script.write_text(_HARD_EXIT)
+    result = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(figures), str(script), "plain"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0  # cProfile's own: it catches the program's SystemExit
+    assert figures.stat().st_size > 0  # and writes its figures after the program returns
+    assert result.stdout.splitlines()[-1] == "torn down"
+
+
 def test_a_hard_exit_after_the_command_closed_its_output() -> None:
     result = subprocess.run(
         [sys.executable, "-c", _HARD_EXIT, "pipe"], capture_output=True, text=True, check=False
