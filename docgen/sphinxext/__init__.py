@@ -25,6 +25,7 @@ from kubeflow_devtools.docgen.sphinxext import (
     constants,
     defaults,
     defects,
+    doctrees,
     models,
     navigation,
     normalize,
@@ -193,4 +194,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     defaults.setup(app)
     xref.setup(app)
     navigation.setup(app)
+    doctrees.setup(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

@@ -190,3 +190,31 @@ def test_the_navigation_made_once_per_folder_is_sphinx_and_furo_s_own(
     built = _html(kubeflow_build)
     differ = [p for p in pages if (plain / p).read_bytes() != (built / p).read_bytes()]
     assert differ == []
+
+
+_FOREIGN_NODES = """
+import json, pickle, sys
+from pathlib import Path
+found = {}
+for path in sorted(Path(sys.argv[1]).rglob("*.doctree")):
+    doctree = pickle.loads(path.read_bytes())
+    foreign = [n for n in doctree.findall() if n is not doctree and n.document is not doctree]
+    envs = {id(n.document) for n in foreign if getattr(n.document.settings, "env", None)}
+    found[path.name] = [len(foreign), len(envs)]
+print(json.dumps(found))
+"""
+
+
+def test_stored_doctrees_hold_their_page_not_the_environment(
+    kubeflow_build: KubeflowBuild,
+) -> None:
+    # docgen/sphinxext/doctrees.py: MyST's {eval-rst} fences left nodes in a document of their
+    # own whose settings hold Sphinx's environment, pickled into every stored doctree
+    doctrees = kubeflow_build.out / ".cache" / "doctrees"
+    result = subprocess.run(
+        [str(kubeflow_build.python), "-c", _FOREIGN_NODES, str(doctrees)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    found: dict[str, list[int]] = json.loads(result.stdout)
+    assert len(found) > 100
+    assert {name: counts for name, counts in found.items() if counts != [0, 0]} == {}
