@@ -77,9 +77,9 @@ def _before_furo(
     """Give furo, for its call only, the folder's unmarked tree (the same string for every
     page of the folder, so furo's cached rewrite of it runs once)."""
     original = context.get("toctree")
-    if original is None or not _applies(app):
+    state: _State | None = getattr(app, "docgen_navigation", None)
+    if original is None or state is None:
         return
-    state: _State = app.docgen_navigation  # type: ignore[attr-defined]
     builder = app.builder
     folder = posixpath.dirname(pagename)
 
@@ -201,7 +201,9 @@ def mark_current(tree: str, href: str) -> str:
 
 
 def _builder_inited(app: Sphinx) -> None:
-    app.docgen_navigation = _State()  # type: ignore[attr-defined]
+    """Start the process's state, or none when the fast navigation does not apply (the
+    theme, the builder and the configuration are known once the builder exists)."""
+    app.docgen_navigation = _State() if _applies(app) else None  # type: ignore[attr-defined]
 
 
 def setup(app: Sphinx) -> None:
