@@ -6,7 +6,6 @@ Baselined problems are listed by the JSON report (it is the next baseline) and, 
 
 from __future__ import annotations
 
-import hashlib
 import inspect
 import json
 import xml.etree.ElementTree as ET
@@ -15,8 +14,14 @@ from typing import Any
 
 from kubeflow_devtools.docgen.lint.engine import LintReport
 from kubeflow_devtools.docgen.lint.model import Problem
-from kubeflow_devtools.docgen.lint.rules import RULES
-from kubeflow_devtools.sarif import SARIF_SCHEMA, artifact_uri, tool_version
+from kubeflow_devtools.docgen.lint.rules import RULES, Rule
+from kubeflow_devtools.sarif import (
+    fingerprint,
+    location,
+    rule_descriptor,
+    sarif_log,
+    suppression,
+)
 
 DOCS_URL = "https://github.com/kubeflow/kubeflow-devtools/blob/main/docs/docgen-lint.md"
 """The rule reference (``docs/docgen-lint.md``); each rule is an anchor in it."""
@@ -88,65 +93,35 @@ def render_github(report: LintReport) -> str:
 
 
 def _sarif_result(problem: Problem, index: dict[str, int]) -> dict[str, Any]:
-    key = "\0".join(problem.key).encode()
     result: dict[str, Any] = {
         "ruleId": problem.rule,
         "ruleIndex": index[problem.rule],
         "level": "error",
         "message": {"text": f"{problem.object}: {problem.message}"},
-        "partialFingerprints": {"docgenLint/v1": hashlib.sha256(key).hexdigest()[:32]},
-        "locations": [
-            {
-                "physicalLocation": {
-                    "artifactLocation": {"uri": artifact_uri(problem.file)},
-                    **({"region": {"startLine": problem.line}} if problem.line else {}),
-                },
-                "logicalLocations": [{"fullyQualifiedName": problem.object, "kind": "member"}],
-            }
-        ],
+        "partialFingerprints": {"docgenLint/v1": fingerprint(problem.key)},
+        "locations": [location(problem.file, problem.line, problem.object, "member")],
     }
     if problem.baselined:
-        result["suppressions"] = [
-            {"kind": "external", "status": "accepted", "justification": "in the baseline"}
-        ]
+        result["suppressions"] = [suppression("in the baseline")]
     return result
+
+
+def _sarif_rule(rule: Rule) -> dict[str, Any]:
+    doc = inspect.cleandoc(rule.doc)
+    name = "".join(part.title() for part in rule.id.split("-"))
+    summary, tags = doc.split("\n\n")[0], ["documentation", "docstring"]
+    return rule_descriptor(rule.id, name, rule.title, summary, doc, f"{DOCS_URL}#{rule.id}",
+                           "error", tags)  # fmt: skip
 
 
 def report_to_sarif(report: LintReport) -> dict[str, Any]:
     """The report as a SARIF 2.1.0 log: every rule with its documentation, one result per
     problem with a fingerprint that ignores the line (rule, object, message)."""
     index = {rule.id: i for i, rule in enumerate(RULES)}
-    rules = [
-        {
-            "id": rule.id,
-            "name": "".join(part.title() for part in rule.id.split("-")),
-            "shortDescription": {"text": rule.title},
-            "fullDescription": {"text": inspect.cleandoc(rule.doc).split("\n\n")[0]},
-            "help": {"text": inspect.cleandoc(rule.doc), "markdown": inspect.cleandoc(rule.doc)},
-            "helpUri": f"{DOCS_URL}#{rule.id}",
-            "defaultConfiguration": {"level": "error"},
-            "properties": {"tags": ["documentation", "docstring"]},
-        }
-        for rule in RULES
-    ]
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "docgen lint",
-                        "semanticVersion": tool_version(),
-                        "informationUri": DOCS_URL,
-                        "rules": rules,
-                    }
-                },
-                "results": [_sarif_result(p, index) for p in report.shown],
-                "properties": {"packages": report.packages, "objects": report.objects},
-            }
-        ],
-    }
+    rules = [_sarif_rule(rule) for rule in RULES]
+    results = [_sarif_result(p, index) for p in report.shown]
+    properties = {"packages": report.packages, "objects": report.objects}
+    return sarif_log("docgen lint", DOCS_URL, rules, results, properties=properties)
 
 
 def render_sarif(report: LintReport) -> str:

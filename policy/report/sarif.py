@@ -9,33 +9,28 @@ waived findings as suppressed.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 
 from kubeflow_devtools.policy.model.findings import DOCS_URL, Finding, RuleInfo
 from kubeflow_devtools.policy.model.report import Report
-from kubeflow_devtools.sarif import SARIF_SCHEMA, artifact_uri, tool_version
+from kubeflow_devtools.sarif import fingerprint as key_fingerprint
+from kubeflow_devtools.sarif import location, rule_descriptor, sarif_log, suppression
 
 _LEVEL = {"error": "error", "warning": "warning", "note": "note"}
 
 
 def _rule(rule: RuleInfo) -> dict[str, Any]:
-    return {
-        "id": rule.id,
-        "name": rule.id[0].upper() + rule.id[1:],
-        "shortDescription": {"text": rule.title},
-        "fullDescription": {"text": rule.summary},
-        "help": {"text": rule.doc or rule.title, "markdown": rule.doc or rule.title},
-        "helpUri": rule.help_uri,
-        "defaultConfiguration": {"level": _LEVEL.get(rule.severity, "error")},
-        "properties": {"tags": ["security", "kubernetes", f"level:{rule.level}"]},
-    }
+    return rule_descriptor(
+        rule.id, rule.id[0].upper() + rule.id[1:], rule.title, rule.summary,
+        rule.doc or rule.title, rule.help_uri, _LEVEL.get(rule.severity, "error"),
+        ["security", "kubernetes", f"level:{rule.level}"],
+    )  # fmt: skip
 
 
 def fingerprint(finding: Finding) -> str:
     """A stable identity for a finding, independent of its line."""
-    return hashlib.sha256("\0".join(finding.key).encode()).hexdigest()[:32]
+    return key_fingerprint(finding.key)
 
 
 def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
@@ -57,30 +52,14 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
     if finding.rule in index:
         result["ruleIndex"] = index[finding.rule]
     if finding.file:
-        physical: dict[str, Any] = {"artifactLocation": {"uri": artifact_uri(finding.file)}}
-        if finding.line is not None:
-            physical["region"] = {"startLine": finding.line}
         namespace = f"{finding.namespace}/" if finding.namespace else ""
-        result["locations"] = [
-            {
-                "physicalLocation": physical,
-                "logicalLocations": [
-                    {
-                        "fullyQualifiedName": f"{finding.kind}/{namespace}{finding.name}",
-                        "kind": "resource",
-                    }
-                ],
-            }
-        ]
+        name = f"{finding.kind}/{namespace}{finding.name}"
+        result["locations"] = [location(finding.file, finding.line, name, "resource")]
     suppressions = []
     if finding.waived:
-        suppressions.append(
-            {"kind": "external", "status": "accepted", "justification": finding.waiver_reason or ""}
-        )
+        suppressions.append(suppression(finding.waiver_reason or ""))
     if finding.baselined:
-        suppressions.append(
-            {"kind": "external", "status": "accepted", "justification": "in the baseline"}
-        )
+        suppressions.append(suppression("in the baseline"))
     if suppressions:
         result["suppressions"] = suppressions
     return result
@@ -98,40 +77,19 @@ def report_to_sarif(report: Report) -> dict[str, Any]:
     """The report as a SARIF 2.1.0 log."""
     rules = report.rules
     index = {rule.id: i for i, rule in enumerate(rules)}
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "rootless-check",
-                        "semanticVersion": tool_version(),
-                        "informationUri": DOCS_URL,
-                        "rules": [_rule(rule) for rule in rules],
-                    }
-                },
-                "results": [_result(f, index) for f in report.findings],
-                **({"properties": {"inputs": _inputs(report)}} if report.inputs else {}),
-                "invocations": [
-                    {
-                        "executionSuccessful": not report.errors,
-                        "toolExecutionNotifications": [
-                            *(
-                                {"level": "warning", "message": {"text": warning}}
-                                for warning in report.warnings
-                            ),
-                            {"level": "note", "message": {"text": report.mesh.description}},
-                            *(
-                                {"level": "error", "message": {"text": str(error)}}
-                                for error in report.errors
-                            ),
-                        ],
-                    }
-                ],
-            }
-        ],
-    }
+    notifications = [
+        *({"level": "warning", "message": {"text": warning}} for warning in report.warnings),
+        {"level": "note", "message": {"text": report.mesh.description}},
+        *({"level": "error", "message": {"text": str(error)}} for error in report.errors),
+    ]
+    invocations = [{"executionSuccessful": not report.errors,
+                    "toolExecutionNotifications": notifications}]  # fmt: skip
+    return sarif_log(
+        "rootless-check", DOCS_URL, [_rule(rule) for rule in rules],
+        [_result(f, index) for f in report.findings],
+        **({"properties": {"inputs": _inputs(report)}} if report.inputs else {}),
+        invocations=invocations,
+    )  # fmt: skip
 
 
 def render_sarif(report: Report) -> str:
