@@ -28,3 +28,36 @@ def local_import_module(source: str, name: str) -> str | None:
         ):
             return node.module
     return None
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    """``TYPE_CHECKING`` or ``typing.TYPE_CHECKING`` (the test of an ``if``)."""
+    if isinstance(test, ast.Name):
+        return test.id == "TYPE_CHECKING"
+    return isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+
+
+def type_checking_import_module(source: str, name: str) -> str | None:
+    """The module an ``if TYPE_CHECKING:`` block at the top of a module's source imports
+    ``name`` from (``from M import name``): names that exist for type checkers only, as the
+    annotations of ``kubeflow.hub.ModelRegistryClient`` use ``model_registry.types``.
+
+    Args:
+        source: The module's source.
+        name: The name (its alias when the import renames it).
+
+    Returns:
+        The module imported from; ``None`` when no such block imports it, or the source does
+        not parse.
+    """
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+    for node in tree.body:
+        if isinstance(node, ast.If) and _is_type_checking(node.test):
+            block = ast.Module(body=node.body, type_ignores=[])
+            found = local_import_module(ast.unparse(block), name)
+            if found is not None:
+                return found
+    return None

@@ -15,10 +15,12 @@ without a ``canonical`` path, which the build reports as a defect of the signatu
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import importlib
 import inspect
 import re
+import sys
 import typing
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -37,7 +39,10 @@ from kubeflow_devtools.docgen.inventory import (
     sdk_model,
     summary_of,
 )
-from kubeflow_devtools.docgen.local_imports import local_import_module
+from kubeflow_devtools.docgen.local_imports import (
+    local_import_module,
+    type_checking_import_module,
+)
 from kubeflow_devtools.docgen.sources import source
 
 
@@ -112,38 +117,61 @@ def import_mocking(module: str, mocked: list[str]) -> Any:
     raise ImportError(f"{module}: too many missing modules")
 
 
-def _local_import(function: Any, name: str) -> str | None:
-    """The module a ``from M import name`` statement in the function's own body imports from."""
+def _import_of(function: Any, name: str) -> str | None:
+    """The module ``name`` is imported from for ``function``: a ``from M import name`` in its
+    own body, else in an ``if TYPE_CHECKING:`` block of its module (names that exist only
+    for type checkers)."""
     text = source(function)
-    return local_import_module(text, name) if text is not None else None
+    found = local_import_module(text, name) if text is not None else None
+    if found is None:
+        module = sys.modules.get(getattr(function, "__module__", None) or "")
+        text = source(module) if module is not None else None
+        found = type_checking_import_module(text, name) if text is not None else None
+    return found
 
 
 _UNRESOLVED = object()
 
 
+def _imported(module: str, name: str, mocked: list[str]) -> Any:
+    """``name`` of ``module`` (importing ``module.name`` when it is a submodule not imported
+    yet); ``_UNRESOLVED`` when it has none."""
+    value = getattr(import_mocking(module, mocked), name, _UNRESOLVED)
+    if value is _UNRESOLVED:
+        with contextlib.suppress(ImportError):
+            value = import_mocking(f"{module}.{name}", mocked)
+    return value
+
+
 def resolve(name: str, function: Any, mocked: list[str]) -> tuple[Any, str]:
     """What ``name`` (an annotation's text) means for ``function``: the object, or
-    ``_UNRESOLVED`` and why it means nothing (modules mocked to import it join ``mocked``)."""
-    scope = getattr(function, "__globals__", {})
-    try:
-        return eval(name, dict(scope)), ""  # the annotation's own text, as Python reads it
-    except NameError:
-        pass
-    except Exception as exc:
-        return _UNRESOLVED, f"{type(exc).__name__}: {exc}"
-    head = name.split(".")[0]
-    module = _local_import(function, head)
-    if module is None:
-        return _UNRESOLVED, "its module neither defines nor imports it"
-    try:
-        value: Any = import_mocking(module, mocked)
-    except Exception as exc:
-        return _UNRESOLVED, f"cannot import {module}: {type(exc).__name__}: {exc}"
-    for part in name.split("."):
-        value = getattr(value, part, _UNRESOLVED)
+    ``_UNRESOLVED`` and why it means nothing (modules mocked to import it join ``mocked``).
+
+    The text is evaluated as Python reads it, in the function's module; each name missing
+    there (``ModelVersion`` in ``Iterator[ModelVersion]``) is imported from where the function
+    or its module's ``if TYPE_CHECKING:`` block imports it, and the text evaluated again."""
+    scope = dict(getattr(function, "__globals__", {}))
+    for _ in range(20):  # one missing name imported per round
+        try:
+            return eval(name, scope), ""  # the annotation's own text, as Python reads it
+        except NameError as exc:
+            missing = getattr(exc, "name", None)
+        except Exception as exc:
+            return _UNRESOLVED, f"{type(exc).__name__}: {exc}"
+        if not missing or missing in scope:
+            return _UNRESOLVED, "its module neither defines nor imports it"
+        module = _import_of(function, missing)
+        if module is None:
+            what = "it" if missing == name else repr(missing)
+            return _UNRESOLVED, f"its module neither defines nor imports {what}"
+        try:
+            value = _imported(module, missing, mocked)
+        except Exception as exc:
+            return _UNRESOLVED, f"cannot import {module}: {type(exc).__name__}: {exc}"
         if value is _UNRESOLVED:
-            return value, f"{module} has no {name!r}"
-    return value, ""
+            return value, f"{module} has no {missing!r}"
+        scope[missing] = value
+    return _UNRESOLVED, "it names too many things to import"
 
 
 def _documentable(cls: type, top: str) -> bool:

@@ -218,3 +218,12 @@ def test_stored_doctrees_hold_their_page_not_the_environment(
     found: dict[str, list[int]] = json.loads(result.stdout)
     assert len(found) > 100
     assert {name: counts for name, counts in found.items() if counts != [0, 0]} == {}
+
+
+def test_every_type_a_signature_names_links_to_a_page(kubeflow_build: KubeflowBuild) -> None:
+    # ModelRegistryClient's return types are imported for type checkers only
+    # (kubeflow/sdk@0.5.0:kubeflow/hub/api/model_registry_client.py, `if TYPE_CHECKING:`)
+    defects = json.loads((_html(kubeflow_build) / "defects.json").read_text())
+    assert [d for d in defects if d["kind"] == "unlinked-type"] == []
+    page = (_html(kubeflow_build) / "kubeflow" / "hub" / "ModelRegistryClient.html").read_text()
+    assert 'href="RegisteredModel.html#model_registry.types.contexts.RegisteredModel"' in page

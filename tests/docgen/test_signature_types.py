@@ -29,7 +29,10 @@ def test_signature_types_are_found_where_the_code_defines_them() -> None:
     assert by_name[("typesdk.tune", "Params")] == "typesdk.models.params.Params"
     # a name nothing defines
     assert by_name[("typesdk.tune", "Nowhere")] is None
+    # names its module imports only for type checkers, inside larger annotations
+    assert by_name[("typesdk.plan", "Limits")] == "typesdk.models.limits.Limits"
     assert [o.path for o in inventories[0].types] == [
+        "typesdk.models.limits.Limits",  # in the order of the signatures (plan, run, tune)
         "typesdk.options.Options",
         "typesdk.models.params.Params",
     ]
@@ -50,6 +53,9 @@ def test_pages_and_links(typesdk_site: BuildResult) -> None:
     assert {a.get_text(): a["href"] for a in run.find_all("a")}["Options"] == (
         "Options.html#typesdk.options.Options"
     )
+    plan = entry(soup(html / "plan.html"), "typesdk.plan")
+    links = {a["href"] for a in plan.find_all("a") if a.get_text() == "Limits"}
+    assert links == {"Limits.html#typesdk.models.limits.Limits"}  # parameter and return type
     index = soup(html / "index.html").get_text()
     assert "Types in signatures" in index
 
