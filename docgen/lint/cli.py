@@ -135,8 +135,9 @@ def run_lint(args: argparse.Namespace, parser: argparse.ArgumentParser) -> LintR
     search = args.search_path or None
     report = LintReport(show_baselined=args.show_baselined)
     rules = settings.rules()
+    linted: set[tuple[str, int, str]] = set()  # a re-export is linted once, in its first job
     for package, targets in jobs:
-        one = lint(package, targets, search, args.recursive and targets is None, rules)
+        one = lint(package, targets, search, args.recursive and targets is None, rules, linted)
         shown = [replace(p, file=display_path(p.file, search or ())) for p in one.problems]
         report.problems += [p for p in shown if keep(p, settings)]
         report.objects += one.objects

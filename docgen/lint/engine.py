@@ -121,7 +121,9 @@ def _public_names(module: Any, *, include_imports: bool) -> list[str]:
     """A module's public names: its ``__all__``, else the names not starting with ``_``.
 
     Without ``__all__``, imported names count only when ``include_imports`` (the package a
-    user names explicitly re-exports its API; a submodule's imports are not its API).
+    user names explicitly re-exports its API; a submodule's imports are not its API), and
+    submodules do not count (as the build's ``inventory.default_api``: ``kubeflow.common``'s
+    ``utils`` is not its API; ``recursive`` walks them).
     """
     exported = module.exports
     if exported:
@@ -129,7 +131,9 @@ def _public_names(module: Any, *, include_imports: bool) -> list[str]:
     return [
         name
         for name, member in module.members.items()
-        if not name.startswith("_") and (include_imports or not member.is_alias)
+        if not name.startswith("_")
+        and (include_imports or not member.is_alias)
+        and (member.is_alias or not member.is_module)
     ]
 
 
@@ -360,8 +364,17 @@ def lint(
     search_paths: Iterable[str] | None = None,
     recursive: bool = False,
     rules: Iterable[str] | None = None,
+    linted: set[tuple[str, int, str]] | None = None,
 ) -> LintReport:
     """Lint one package (or some of its public objects; ``recursive``: every public module)
-    with every rule, or only those named in ``rules``."""
+    with every rule, or only those named in ``rules``.
+
+    ``linted`` holds the objects linted already, by where they are defined (file, line,
+    name): an object another package re-exports (``KubernetesBackendConfig``, which four
+    subpackages of ``kubeflow`` export) is linted, and reported, once. Those of this package
+    join it."""
     objects = collect(package, targets, search_paths, recursive)
+    if linted is not None:
+        objects = [o for o in objects if (o.file, o.line, o.name) not in linted]
+        linted.update((o.file, o.line, o.name) for o in objects)
     return LintReport(lint_objects(objects, rules), len(objects), [package])

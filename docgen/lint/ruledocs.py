@@ -40,8 +40,11 @@ python -m kubeflow_devtools.docgen.lint ...        # the same
   generated OpenAPI models are not linted: their docstrings are machine output. With no SDK
   and no `--package`, the built-ins that are installed are linted (the legacy Katib and
   Training SDKs, or the unified `kubeflow` SDK: they never share an environment).
-- `--package NAME`: any package: its `__all__`, else its public top-level names; `--recursive`
-  walks every public module too (this project lints itself that way in `tox -e lint`).
+- `--package NAME`: any package: its `__all__`, else its public top-level names (not its
+  submodules, as `docgen build`); `--recursive` walks every public module too (this project
+  lints itself that way in `tox -e lint`).
+- An object several packages export (`KubernetesBackendConfig`, which four subpackages of
+  `kubeflow` re-export) is linted once, under its first public name.
 - Exit codes: 0 clean, 1 problems (not in the baseline), 2 usage or input error (an unknown
   package or SDK, an unreadable baseline), one line on standard error.
 - `--baseline FILE`: a JSON report of an earlier run; problems it has (matched by rule, object

@@ -353,3 +353,38 @@ def test_lint_runs_without_the_docs_extra(tmp_path: Path) -> None:
     assert result.returncode == 1, result.stderr
     assert "unknown-parameter tinysdk.get" in result.stdout
     assert shutil.which("docgen", path=str(BIN))
+
+
+def test_a_re_export_is_linted_once_and_submodules_are_not_an_api(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # kubeflow 0.5.0: four subpackages export kubeflow.common.types.KubernetesBackendConfig,
+    # and kubeflow.common (no __all__) has a helper module, utils, that is not its API
+    files = {
+        "multi/__init__.py": "",
+        "multi/common/__init__.py": "",
+        "multi/common/types.py": "class Config:\n    pass\n",
+        "multi/common/utils.py": "def helper() -> int:\n    return 1\n",
+        "multi/train/__init__.py": (
+            "from multi.common.types import Config\n\n__all__ = ['Config']\n"
+        ),
+        "multi/tune/__init__.py": (
+            "from multi.common.types import Config\n\n__all__ = ['Config']\n"
+        ),
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    monkeypatch.chdir(tmp_path)
+    packages = ["--package", "multi.train", "--package", "multi.tune", "--package", "multi.common"]
+    assert main([*packages, "--search-path", ".", "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    found = [(p["rule"], p["object"]) for p in report["problems"]]
+    assert found == [("missing-docstring", "multi.train.Config")]
+    args = ["--package", "multi.common", "--recursive", "--search-path", ".", "--format", "json"]
+    assert main(args) == 1  # the whole code base: the helper too
+    report = json.loads(capsys.readouterr().out)
+    assert {p["object"] for p in report["problems"]} == {
+        "multi.common.types.Config",
+        "multi.common.utils.helper",
+    }
