@@ -39,10 +39,7 @@ from kubeflow_devtools.docgen.inventory import (
     sdk_model,
     summary_of,
 )
-from kubeflow_devtools.docgen.local_imports import (
-    local_import_module,
-    type_checking_import_module,
-)
+from kubeflow_devtools.docgen.local_imports import local_import, type_checking_import
 from kubeflow_devtools.docgen.sources import source
 
 
@@ -118,15 +115,15 @@ def import_mocking(module: str, mocked: list[str]) -> Any:
 
 
 def _import_of(function: Any, name: str) -> str | None:
-    """The module ``name`` is imported from for ``function``: a ``from M import name`` in its
-    own body, else in an ``if TYPE_CHECKING:`` block of its module (names that exist only
-    for type checkers)."""
+    """What ``name`` is imported as for ``function`` (``M.X``): a ``from M import X as name``
+    in its own body, else in an ``if TYPE_CHECKING:`` block of its module (names that exist
+    only for type checkers)."""
     text = source(function)
-    found = local_import_module(text, name) if text is not None else None
+    found = local_import(text, name) if text is not None else None
     if found is None:
         module = sys.modules.get(getattr(function, "__module__", None) or "")
         text = source(module) if module is not None else None
-        found = type_checking_import_module(text, name) if text is not None else None
+        found = type_checking_import(text, name) if text is not None else None
     return found
 
 
@@ -160,16 +157,17 @@ def resolve(name: str, function: Any, mocked: list[str]) -> tuple[Any, str]:
             return _UNRESOLVED, f"{type(exc).__name__}: {exc}"
         if not missing or missing in scope:
             return _UNRESOLVED, "its module neither defines nor imports it"
-        module = _import_of(function, missing)
-        if module is None:
+        target = _import_of(function, missing)
+        if target is None:
             what = "it" if missing == name else repr(missing)
             return _UNRESOLVED, f"its module neither defines nor imports {what}"
+        module, attribute = target.rsplit(".", 1)
         try:
-            value = _imported(module, missing, mocked)
+            value = _imported(module, attribute, mocked)
         except Exception as exc:
             return _UNRESOLVED, f"cannot import {module}: {type(exc).__name__}: {exc}"
         if value is _UNRESOLVED:
-            return value, f"{module} has no {missing!r}"
+            return value, f"{module} has no {attribute!r}"
         scope[missing] = value
     return _UNRESOLVED, "it names too many things to import"
 

@@ -19,7 +19,7 @@ from kubeflow_devtools.docgen.lint.docstrings import parse_google
 from kubeflow_devtools.docgen.lint.model import LintObject, Problem
 from kubeflow_devtools.docgen.lint.rules import RULES
 from kubeflow_devtools.docgen.lint.settings import marked
-from kubeflow_devtools.docgen.local_imports import local_import_module
+from kubeflow_devtools.docgen.local_imports import local_import
 from kubeflow_devtools.errors import ToolError
 
 SKIPPED_MODULE_SUFFIXES = ("_test", "_tests", "_pb2", "_pb2_grpc")
@@ -262,13 +262,12 @@ def _annotation_names(function: Any) -> Iterator[Any]:
 
 
 def _imported_in_body(function: Any, name: str) -> str | None:
-    """``M.name`` when the function's own body says ``from M import name``."""
+    """``M.X`` when the function's own body says ``from M import X as name`` (or ``X``)."""
     try:
         source = str(function.source)
     except (OSError, ValueError, AttributeError, griffe.BuiltinModuleError):
         return None
-    module = local_import_module(source, name)
-    return f"{module}.{name}" if module else None
+    return local_import(source, name)
 
 
 def _find_class(path: str, search_paths: list[str] | None, loaded: dict[str, Any]) -> Any | None:

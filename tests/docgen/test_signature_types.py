@@ -31,10 +31,11 @@ def test_signature_types_are_found_where_the_code_defines_them() -> None:
     assert by_name[("typesdk.tune", "Nowhere")] is None
     # names its module imports only for type checkers, inside larger annotations
     assert by_name[("typesdk.plan", "Limits")] == "typesdk.models.limits.Limits"
+    assert by_name[("typesdk.plan", "Params")] == "typesdk.models.params.Params"  # as Knobs
     assert [o.path for o in inventories[0].types] == [
         "typesdk.models.limits.Limits",  # in the order of the signatures (plan, run, tune)
-        "typesdk.options.Options",
         "typesdk.models.params.Params",
+        "typesdk.options.Options",
     ]
     assert mocked == ["typesdk_missing_dependency"]  # Params' module needs it, not installed
 
