@@ -100,7 +100,7 @@ def location(file: str, line: int | None, name: str, kind: str) -> dict[str, Any
 
     Args:
         file: The file, as :func:`artifact_uri` takes it.
-        line: Its line, or ``None``/0 when there is none.
+        line: Its line, or ``None`` when there is none.
         name: The object's fully qualified name.
         kind: SARIF's kind of logical location (``member``, ``resource``).
 
@@ -108,7 +108,7 @@ def location(file: str, line: int | None, name: str, kind: str) -> dict[str, Any
         The location.
     """
     physical: dict[str, Any] = {"artifactLocation": {"uri": artifact_uri(file)}}
-    if line:
+    if line is not None:
         physical["region"] = {"startLine": line}
     return {
         "physicalLocation": physical,

@@ -99,7 +99,7 @@ def _sarif_result(problem: Problem, index: dict[str, int]) -> dict[str, Any]:
         "level": "error",
         "message": {"text": f"{problem.object}: {problem.message}"},
         "partialFingerprints": {"docgenLint/v1": fingerprint(problem.key)},
-        "locations": [location(problem.file, problem.line, problem.object, "member")],
+        "locations": [location(problem.file, problem.line or None, problem.object, "member")],
     }
     if problem.baselined:
         result["suppressions"] = [suppression("in the baseline")]
